@@ -1,0 +1,1 @@
+"""Command-line entry points: `vectorplane serve` and the operator's admin commands."""

@@ -1,0 +1,1 @@
+"""Runtimes: where VectorDB servers run. `base` holds the port; one module per driver."""

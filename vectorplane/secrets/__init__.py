@@ -1,0 +1,1 @@
+"""Key material: the local certificate authority and the key that seals secrets in the store."""
