@@ -229,3 +229,7 @@ def migrate(settings: Settings) -> None:
     """Bring the store's schema up to date (serve does this too)."""
     wiring.open_store(settings)
     click.echo("store is up to date")
+
+
+if __name__ == "__main__":
+    main()
