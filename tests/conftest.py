@@ -30,6 +30,12 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
+def pg_store_url(postgres_admin_url: str) -> str:
+    """A fresh, empty PostgreSQL database for tests that pick their backend themselves."""
+    return fresh_database(postgres_admin_url)
+
+
+@pytest.fixture
 def store(store_url: str) -> Iterator[Store]:
     opened = Store(store_url)
     opened.migrate()

@@ -146,6 +146,16 @@ class ControlPlane:
             time.sleep(0.3)
         raise AssertionError(f"{db_id} did not reach {statuses} in {timeout} s:\n{self.log()[-4000:]}")
 
+    def wait_idle(self, db_id: str, timeout: float = 180) -> dict[str, Any]:
+        """Wait until no operation is in progress on the VectorDB; return it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            db = self.client().vector_databases.get(db_id)["vector_db"]
+            if db["operation"] is None:
+                return db  # type: ignore[no-any-return]
+            time.sleep(0.3)
+        raise AssertionError(f"{db_id} still busy after {timeout} s:\n{self.log()[-3000:]}")
+
     def close(self) -> None:
         self.kill()
         for pid in self.server_pids():

@@ -62,6 +62,15 @@ class Endpoints(BaseModel):
     grpc: str
 
 
+class OperationOut(BaseModel):
+    """Work in progress on a VectorDB (not in DigitalOcean's reference; extra, read-only)."""
+
+    kind: str
+    step: str
+    attempt: int
+    last_error: str
+
+
 class VectorDBOut(BaseModel):
     id: str
     name: str
@@ -78,6 +87,7 @@ class VectorDBOut(BaseModel):
     last_restore_id: str
     created_at: datetime
     updated_at: datetime
+    operation: OperationOut | None
 
 
 class VectorDBEnvelope(BaseModel):

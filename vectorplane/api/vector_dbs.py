@@ -21,6 +21,7 @@ from vectorplane.api.schemas import (
     CreateVectorDB,
     Credentials,
     Endpoints,
+    OperationOut,
     PageLinks,
     PageMeta,
     ResizeVectorDB,
@@ -323,6 +324,17 @@ def _render(request: Request, session: Session, db: VectorDB) -> VectorDBOut:
         )
     else:
         endpoints = Endpoints(http="", grpc="")
+    in_progress = operations.unfinished_for(session, db.id)
+    operation = (
+        OperationOut(
+            kind=in_progress[0].kind,
+            step=in_progress[0].step,
+            attempt=in_progress[0].attempt,
+            last_error=in_progress[0].error,
+        )
+        if in_progress
+        else None
+    )
     return VectorDBOut(
         id=db.id,
         name=db.name,
@@ -343,6 +355,7 @@ def _render(request: Request, session: Session, db: VectorDB) -> VectorDBOut:
         last_restore_id=db.last_restore_id,
         created_at=db.created_at,
         updated_at=db.updated_at,
+        operation=operation,
     )
 
 

@@ -36,3 +36,5 @@ def configure(json_lines: bool, level: int = logging.INFO) -> None:
     root.setLevel(level)
     # uvicorn's access log would repeat our own request line.
     logging.getLogger("uvicorn.access").disabled = True
+    # httpx logs every readiness poll at INFO.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
