@@ -77,9 +77,18 @@ class Worker:
         def enter_step(name: str) -> None:
             if lost.is_set():
                 raise Superseded()
-            if step["name"] != name:
-                log.debug("Operation %s enters step %s.", op.id, name)
+            if step["name"] == name:
+                return
             step["name"] = name
+            log.debug("Operation %s enters step %s.", op.id, name)
+            # Recorded at once, so progress is visible and a lost operation stops here.
+            with self.deps.store.session() as session:
+                still_ours = operations.renew_lease(
+                    session, OperationId(op.id), self.id, name, self.deps.clock.now(), self._lease
+                )
+            if not still_ours:
+                lost.set()
+                raise Superseded()
 
         ctx = handlers.StepContext(
             op_id=OperationId(op.id),

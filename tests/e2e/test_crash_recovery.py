@@ -1,0 +1,161 @@
+"""Kill things with SIGKILL mid-operation; everything must resume and converge."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable
+
+import pytest
+import weaviate.classes.config as wc
+
+from tests.e2e.conftest import endpoint_ports, port_open, server_environment
+from tests.support.controlplane import ControlPlane
+from tests.support.weaviate import connect
+
+pytestmark = pytest.mark.e2e
+
+
+def _wait_for_step(cp: ControlPlane, db_id: str, steps: set[str], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        operation = cp.client().vector_databases.get(db_id)["vector_db"]["operation"]
+        if operation and operation["step"] in steps:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"never saw steps {steps}")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_create_interrupted_by_sigkill_finishes_after_restart(
+    backend: str,
+    control_plane_factory: Callable[..., ControlPlane],
+    request: pytest.FixtureRequest,
+) -> None:
+    store_url = request.getfixturevalue("pg_store_url") if backend == "postgresql" else None
+    cp = control_plane_factory(store_url=store_url).start()
+    created = cp.client().vector_databases.create(
+        body={"name": "crashy", "region": "nyc1", "size": "small"}
+    )["vector_db"]
+    _wait_for_step(cp, created["id"], {"await_ready"})
+    cp.kill()
+
+    cp.start()
+    db = cp.wait_for(created["id"], {"active", "errored"})
+    assert db["status"] == "active", db
+    assert len(cp.server_pids()) == 1  # the half-started server was adopted, not doubled
+    credentials = cp.client().vector_databases.get_credentials(db["id"])
+    with connect(db, credentials["api_token"], cp.ca_file) as client:
+        assert client.is_ready()
+
+
+def test_delete_interrupted_by_sigkill_finishes_after_restart(
+    control_plane: ControlPlane,
+) -> None:
+    cp = control_plane
+    created = cp.client().vector_databases.create(
+        body={"name": "doomed", "region": "nyc1", "size": "small"}
+    )["vector_db"]
+    db = cp.wait_for(created["id"], {"active"})
+    http_port, _ = endpoint_ports(db)
+    cp.client().vector_databases.delete(db["id"])
+    cp.kill()  # stopping a server takes over a second: the delete is cut short
+    listed = cp.cli("db", "list")
+    assert db["id"] in listed and "deleting" in listed
+
+    cp.start()
+    assert cp.wait_for(db["id"], {"gone"})["id"] == "not_found"
+    assert cp.server_pids() == []
+    assert not port_open(http_port)
+    assert not (cp.data_dir / "vector-dbs" / db["id"]).exists()
+
+
+def test_resize_interrupted_by_sigkill_finishes_after_restart(
+    control_plane: ControlPlane,
+) -> None:
+    cp = control_plane
+    created = cp.client().vector_databases.create(
+        body={"name": "grow", "region": "nyc1", "size": "small"}
+    )["vector_db"]
+    db = cp.wait_for(created["id"], {"active"})
+    credentials = cp.client().vector_databases.get_credentials(db["id"])
+    with connect(db, credentials["api_token"], cp.ca_file) as client:
+        docs = client.collections.create("Docs", vector_config=wc.Configure.Vectors.self_provided())
+        docs.data.insert_many([{"n": n} for n in range(25)])
+
+    cp.client().vector_databases.post_resize(db["id"], body={"size": "medium"})
+    _wait_for_step(cp, db["id"], {"start", "await_ready"})
+    cp.kill()
+
+    cp.start()
+    db = cp.wait_idle(db["id"])
+    assert db["status"] == "active" and db["size"] == "medium"
+    [pid] = cp.server_pids()
+    assert server_environment(pid)["GOMAXPROCS"] == "2"
+    with connect(db, credentials["api_token"], cp.ca_file) as client:
+        assert len(client.collections.get("Docs")) == 25
+
+
+def test_running_servers_are_adopted_not_restarted(control_plane: ControlPlane) -> None:
+    cp = control_plane
+    created = cp.client().vector_databases.create(
+        body={"name": "steady", "region": "nyc1", "size": "small"}
+    )["vector_db"]
+    db = cp.wait_for(created["id"], {"active"})
+    [pid_before] = cp.server_pids()
+
+    cp.kill()
+    cp.start()
+    time.sleep(4)  # several observer passes (every second in tests)
+    assert cp.server_pids() == [pid_before]
+    assert cp.client().vector_databases.get(db["id"])["vector_db"]["status"] == "active"
+    assert "Started server of" not in cp.log().split("vectorplane listening")[-1]
+
+
+def test_a_killed_server_is_repaired_with_its_data(control_plane: ControlPlane) -> None:
+    cp = control_plane
+    created = cp.client().vector_databases.create(
+        body={"name": "phoenix", "region": "nyc1", "size": "small"}
+    )["vector_db"]
+    db = cp.wait_for(created["id"], {"active"})
+    credentials = cp.client().vector_databases.get_credentials(db["id"])
+    with connect(db, credentials["api_token"], cp.ca_file) as client:
+        docs = client.collections.create("Docs", vector_config=wc.Configure.Vectors.self_provided())
+        docs.data.insert_many([{"n": n} for n in range(10)])
+    [pid] = cp.server_pids()
+
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        pids = cp.server_pids()
+        if pids and pids != [pid] and cp.client().vector_databases.get(db["id"])[
+            "vector_db"
+        ]["operation"] is None:
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError(f"server was not repaired:\n{cp.log()[-3000:]}")
+    with connect(db, credentials["api_token"], cp.ca_file) as client:
+        assert len(client.collections.get("Docs")) == 10
+
+
+def test_failure_past_retries_is_errored_with_the_reason(
+    control_plane_factory: Callable[..., ControlPlane],
+) -> None:
+    # A real Weaviate cannot become ready in a tenth of a second: every attempt times out.
+    cp = control_plane_factory(
+        VECTORPLANE_READY_TIMEOUT_SECONDS="0.1", VECTORPLANE_OPERATION_ATTEMPTS="2"
+    ).start()
+    created = cp.client().vector_databases.create(
+        body={"name": "impatient", "region": "nyc1", "size": "small"}
+    )["vector_db"]
+    db = cp.wait_for(created["id"], {"errored", "active"}, timeout=120)
+    assert db["status"] == "errored"
+    assert "gave up after 2 attempts" in db["status_reason"]
+    assert "ready" in db["status_reason"]
+
+    # An errored database can still be deleted, leaving nothing behind.
+    cp.client().vector_databases.delete(db["id"])
+    assert cp.wait_for(db["id"], {"gone"})["id"] == "not_found"
+    assert cp.server_pids() == []
