@@ -7,8 +7,9 @@ Every field can be set from the environment with the `VECTORPLANE_` prefix (nest
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from vectorplane.domain.plans import DEFAULT_PLANS, DEFAULT_REGIONS, Plan
@@ -74,12 +75,61 @@ class Settings(BaseSettings):
     log_json: bool = False
     """Write logs as JSON lines instead of text."""
 
+    backup_storage: Literal["filesystem", "s3"] = "filesystem"
+    """Where Weaviate writes backups: a local folder or an S3-compatible store."""
+
+    backup_dir: Path | None = None
+    """Folder for filesystem backups; default `<data_dir>/backups`."""
+
+    backup_s3_endpoint: str = ""
+    """host[:port] of the S3-compatible store, without scheme."""
+
+    backup_s3_bucket: str = ""
+    backup_s3_prefix: str = "vectorplane"
+    """Every VectorDB writes under `<prefix>/<vector db id>/` in the bucket."""
+
+    backup_s3_access_key_id: str = ""
+    backup_s3_secret_access_key: SecretStr = SecretStr("")
+    backup_s3_region: str = "us-east-1"
+    backup_s3_use_ssl: bool = True
+    backup_s3_ca_file: Path | None = None
+    """CA bundle to trust for the S3 endpoint's certificate (TLS on, private CA)."""
+
+    backup_interval_hours: float = Field(default=24.0, gt=0)
+    """Automatic backups run once per interval; each VectorDB at its own offset in it."""
+
+    backup_retention_days: float = Field(default=7.0, gt=0)
+    """Backups older than this are deleted from storage and from the list."""
+
+    backup_timeout_seconds: float = Field(default=3600.0, gt=0)
+    """How long one attempt waits for a backup or restore to finish."""
+
     @field_validator("engine_versions")
     @classmethod
     def _versions_not_empty(cls, value: list[str]) -> list[str]:
         if not value:
             raise ValueError("at least one engine version must be offered")
         return value
+
+    @model_validator(mode="after")
+    def _s3_complete(self) -> Settings:
+        if self.backup_storage == "s3":
+            missing = [
+                name
+                for name, value in (
+                    ("VECTORPLANE_BACKUP_S3_ENDPOINT", self.backup_s3_endpoint),
+                    ("VECTORPLANE_BACKUP_S3_BUCKET", self.backup_s3_bucket),
+                    ("VECTORPLANE_BACKUP_S3_ACCESS_KEY_ID", self.backup_s3_access_key_id),
+                    (
+                        "VECTORPLANE_BACKUP_S3_SECRET_ACCESS_KEY",
+                        self.backup_s3_secret_access_key.get_secret_value(),
+                    ),
+                )
+                if not value
+            ]
+            if missing:
+                raise ValueError(f"S3 backup storage needs {', '.join(missing)}")
+        return self
 
     @model_validator(mode="after")
     def _port_range_valid(self) -> Settings:
@@ -114,3 +164,7 @@ class Settings(BaseSettings):
     @property
     def vector_dbs_dir(self) -> Path:
         return self.data_dir / "vector-dbs"
+
+    @property
+    def resolved_backup_dir(self) -> Path:
+        return (self.backup_dir or self.data_dir / "backups").resolve()

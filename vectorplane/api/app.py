@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from vectorplane.api import errors, vector_dbs
+from vectorplane.api import backups, errors, vector_dbs
 from vectorplane.api.auth import rate_limit_key
 from vectorplane.api.ratelimit import RateLimits
 from vectorplane.domain.clock import Clock
@@ -47,6 +47,7 @@ def create_app(
 
     errors.install(app)
     app.include_router(vector_dbs.router)
+    app.include_router(backups.router)
 
     @app.middleware("http")
     async def _per_request(

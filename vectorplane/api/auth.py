@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from vectorplane.domain.errors import Forbidden, Unauthorized
 from vectorplane.domain.ids import ProjectId, TeamId, TokenId
@@ -81,3 +82,10 @@ def authenticate(request: Request) -> Principal:
         )
     request.state.token_id = principal.token_id
     return principal
+
+
+Read = Annotated[Principal, Depends(requires("database:read"))]
+Create = Annotated[Principal, Depends(requires("database:create"))]
+Update = Annotated[Principal, Depends(requires("database:update"))]
+Delete = Annotated[Principal, Depends(requires("database:delete"))]
+ViewCredentials = Annotated[Principal, Depends(requires("database:view_credentials"))]

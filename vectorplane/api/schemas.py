@@ -51,6 +51,17 @@ class RestoreBackup(_Request):
     backup_id: str | None = None
 
 
+class ForkVectorDB(_Request):
+    id: str | None = None
+    name: str
+    region: str
+    size: str
+    project_id: str | None = None
+    tags: list[str] | None = None
+    backup_mode: str | None = None
+    backup_id: str | None = None
+
+
 class ConfigOut(BaseModel):
     default_quantization: str
     enable_auto_schema: bool
@@ -123,6 +134,11 @@ class BackupOut(BaseModel):
 
 class BackupList(BaseModel):
     backups: list[BackupOut]
+
+
+class BackupStarted(BaseModel):
+    backup_id: str
+    status: str
 
 
 class RestoreStatus(BaseModel):

@@ -7,6 +7,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from vectorplane.backups.engine_api import EngineBackups
+from vectorplane.backups.filesystem import FilesystemStorage
+from vectorplane.backups.s3 import S3Storage
+from vectorplane.backups.storage import BackupStorage
 from vectorplane.domain.clock import SystemClock
 from vectorplane.reconciler.deps import Deps
 from vectorplane.runtime.engine import EngineCatalog
@@ -50,7 +54,26 @@ def build_deps(settings: Settings, store: Store) -> Deps:
         engines=EngineCatalog(settings.engine_dir, settings.engine_versions),
         box=SecretBox.load_or_create(settings.secrets_dir / "sealing.key"),
         clock=SystemClock(),
+        storage=backup_storage(settings),
+        engine_backups=EngineBackups(settings.ca_path),
     )
+
+
+def backup_storage(settings: Settings) -> BackupStorage:
+    if settings.backup_storage == "s3":
+        return S3Storage(
+            endpoint=settings.backup_s3_endpoint,
+            bucket=settings.backup_s3_bucket,
+            prefix=settings.backup_s3_prefix,
+            access_key_id=settings.backup_s3_access_key_id,
+            secret_access_key=settings.backup_s3_secret_access_key.get_secret_value(),
+            region=settings.backup_s3_region,
+            use_ssl=settings.backup_s3_use_ssl,
+            ca_file=settings.backup_s3_ca_file,
+        )
+    root = settings.resolved_backup_dir
+    root.mkdir(parents=True, exist_ok=True)
+    return FilesystemStorage(root)
 
 
 def api_tls(settings: Settings) -> ApiTls:

@@ -19,6 +19,9 @@ class OperationKind(StrEnum):
     UPDATE_CONFIG = "update_config"
     DELETE = "delete"
     REPAIR = "repair"  # enqueued by the observer when an active VectorDB's server is gone
+    BACKUP = "backup"  # scheduled, on demand, or the fresh backup a fork asked for
+    RESTORE = "restore"
+    FORK = "fork"  # runs on the new VectorDB: create it, then restore a backup of the source
 
 
 class OperationState(StrEnum):
@@ -30,3 +33,25 @@ class OperationState(StrEnum):
 
 
 UNFINISHED_OPERATION_STATES = (OperationState.PENDING, OperationState.RUNNING)
+
+
+class BackupStatus(StrEnum):
+    """Weaviate's backup and restore statuses, used as-is for both."""
+
+    STARTED = "STARTED"  # accepted; the engine is preparing
+    TRANSFERRING = "TRANSFERRING"  # files are being copied to (or from) storage
+    TRANSFERRED = "TRANSFERRED"  # files copied; metadata not yet final
+    FINALIZING = "FINALIZING"  # writing the final metadata
+    SUCCESS = "SUCCESS"  # done and usable
+    FAILED = "FAILED"  # ended in error; `error` says why
+    CANCELLING = "CANCELLING"  # a cancel was asked for and is under way
+    CANCELED = "CANCELED"  # ended by a cancel
+
+
+FINAL_BACKUP_STATUSES = (BackupStatus.SUCCESS, BackupStatus.FAILED, BackupStatus.CANCELED)
+
+
+class BackupKind(StrEnum):
+    SCHEDULED = "scheduled"  # taken by the daily schedule
+    ON_DEMAND = "on_demand"  # asked for through the API
+    FORK = "fork"  # a fork's FRESH_BACKUP; deleted once the fork has restored it

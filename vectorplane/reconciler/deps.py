@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from vectorplane.backups.engine_api import EngineBackups
+from vectorplane.backups.storage import BackupStorage
 from vectorplane.domain.clock import Clock
 from vectorplane.runtime.base import Runtime
 from vectorplane.runtime.engine import EngineCatalog
@@ -22,3 +24,5 @@ class Deps:
     engines: EngineCatalog
     box: SecretBox
     clock: Clock
+    storage: BackupStorage
+    engine_backups: EngineBackups

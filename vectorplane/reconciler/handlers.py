@@ -18,7 +18,8 @@ from vectorplane.domain.statuses import OperationKind, VectorDBStatus
 from vectorplane.reconciler.deps import Deps
 from vectorplane.reconciler.placement import ensure_placement
 from vectorplane.reconciler.specs import server_spec
-from vectorplane.runtime.base import Ports
+from vectorplane.runtime.base import Ports, ServerSpec
+from vectorplane.store import backups
 from vectorplane.store.tables import Operation, Placement, VectorDB
 
 READY_POLL_SECONDS = 0.25
@@ -37,6 +38,13 @@ class StepContext:
 
 
 def converge(ctx: StepContext) -> str:
+    spec = bring_up(ctx)
+    version = mark_active(ctx, spec)
+    return f"server ready on port {spec.ports.http}, Weaviate {version or 'unknown'}"
+
+
+def bring_up(ctx: StepContext) -> ServerSpec:
+    """Make the VectorDB's server run its desired spec and answer ready."""
     deps = ctx.deps
 
     ctx.enter_step("load")
@@ -57,7 +65,12 @@ def converge(ctx: StepContext) -> str:
 
     ctx.enter_step("await_ready")
     _await_ready(ctx, spec.ports)
+    return spec
 
+
+def mark_active(ctx: StepContext, spec: ServerSpec, **changes: str) -> str:
+    """Record what runs and make the VectorDB active; returns the version the server reports."""
+    deps = ctx.deps
     ctx.enter_step("record")
     version = deps.probe.version(spec.ports, spec.operator_key)
     with deps.store.session() as session:
@@ -69,9 +82,11 @@ def converge(ctx: StepContext) -> str:
         db_row.status_reason = ""
         db_row.observed_version = version
         db_row.updated_at = deps.clock.now()
+        for name, value in changes.items():
+            setattr(db_row, name, value)
         placement_row.running_size = db_row.size
         placement_row.running_version = db_row.engine_version
-    return f"server ready on port {spec.ports.http}, Weaviate {version or 'unknown'}"
+    return version
 
 
 def delete(ctx: StepContext) -> str:
@@ -83,6 +98,9 @@ def delete(ctx: StepContext) -> str:
     ctx.enter_step("remove_data")
     deps.runtime.remove(ctx.vector_db_id)
 
+    ctx.enter_step("remove_backups")
+    deps.storage.delete_all(ctx.vector_db_id)
+
     ctx.enter_step("forget")
     with deps.store.session() as session:
         placement = session.get(Placement, ctx.vector_db_id)
@@ -91,16 +109,8 @@ def delete(ctx: StepContext) -> str:
         db = session.get(VectorDB, ctx.vector_db_id)
         if db is not None:
             session.delete(db)
-    return "server stopped and its data removed"
-
-
-HANDLERS: dict[OperationKind, Callable[[StepContext], str]] = {
-    OperationKind.CREATE: converge,
-    OperationKind.RESIZE: converge,
-    OperationKind.UPDATE_CONFIG: converge,
-    OperationKind.REPAIR: converge,
-    OperationKind.DELETE: delete,
-}
+        backups.forget_vector_db(session, ctx.vector_db_id)
+    return "server stopped, its data and backups removed"
 
 
 def _await_ready(ctx: StepContext, ports: Ports) -> None:

@@ -2,7 +2,8 @@
 
 Every few seconds it looks at each active VectorDB that no operation is working on: a server
 that is gone gets a repair operation (so a crashed server comes back, with retries and backoff
-like any other operation); a running one has its disk use measured against its plan.
+like any other operation); a running one has its disk use measured against its plan. The same
+pass enqueues the backups that are due and prunes those past retention.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from sqlalchemy import select
 from vectorplane.domain.ids import VectorDBId
 from vectorplane.domain.statuses import OperationKind, VectorDBStatus
 from vectorplane.reconciler.deps import Deps
+from vectorplane.reconciler.retention import prune_expired
+from vectorplane.reconciler.schedule import enqueue_due_backups
 from vectorplane.store import operations
 from vectorplane.store.tables import Placement, VectorDB
 
@@ -27,6 +30,8 @@ def observe_once(deps: Deps) -> None:
         )
     for db in active:
         _observe(deps, db)
+    enqueue_due_backups(deps)
+    prune_expired(deps)
 
 
 def _observe(deps: Deps, db: VectorDB) -> None:

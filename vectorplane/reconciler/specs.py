@@ -29,6 +29,7 @@ def server_spec(deps: Deps, db: VectorDB, placement: Placement) -> ServerSpec:
         operator_key=deps.box.open(placement.operator_key_encrypted),
         cluster_password=deps.box.open(placement.cluster_password_encrypted),
         live=live_settings(db),
+        extra_env=deps.storage.server_environment(VectorDBId(db.id)),
     )
 
 

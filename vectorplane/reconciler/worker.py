@@ -15,7 +15,7 @@ from datetime import timedelta
 from vectorplane.domain.errors import PermanentFailure, RetryLater
 from vectorplane.domain.ids import OperationId, VectorDBId
 from vectorplane.domain.statuses import OperationKind, OperationState, VectorDBStatus
-from vectorplane.reconciler import handlers
+from vectorplane.reconciler import backup_handlers, handlers, registry
 from vectorplane.reconciler.backoff import retry_delay
 from vectorplane.reconciler.deps import Deps
 from vectorplane.store import operations
@@ -99,17 +99,17 @@ class Worker:
             enter_step=enter_step,
         )
         try:
-            verdict = handlers.HANDLERS[ctx.kind](ctx)
+            verdict = registry.HANDLERS[ctx.kind](ctx)
         except Superseded:
             log.info("Operation %s was superseded; letting it go.", handlers.describe(op))
             self._let_go(op)
         except PermanentFailure as exc:
-            self._fail(op, exc.reason, log)
+            self._fail(ctx, op, exc.reason, log)
         except Exception as exc:
             reason = exc.reason if isinstance(exc, RetryLater) else f"{type(exc).__name__}: {exc}"
             if not isinstance(exc, RetryLater):
                 log.warning("Step %s raised unexpectedly.", step["name"], exc_info=True)
-            self._retry_or_fail(op, reason, log)
+            self._retry_or_fail(ctx, op, reason, log)
         else:
             with self.deps.store.session() as session:
                 operations.finish(
@@ -139,9 +139,15 @@ class Worker:
                 lost.set()
                 return
 
-    def _retry_or_fail(self, op: Operation, reason: str, log: logging.LoggerAdapter) -> None:  # type: ignore[type-arg]
+    def _retry_or_fail(
+        self,
+        ctx: handlers.StepContext,
+        op: Operation,
+        reason: str,
+        log: logging.LoggerAdapter,  # type: ignore[type-arg]
+    ) -> None:
         if op.attempt >= self.deps.settings.operation_attempts:
-            self._fail(op, f"gave up after {op.attempt} attempts: {reason}", log)
+            self._fail(ctx, op, f"gave up after {op.attempt} attempts: {reason}", log)
             return
         now = self.deps.clock.now()
         delay = retry_delay(op.attempt)
@@ -154,15 +160,22 @@ class Worker:
             delay.total_seconds(), reason,
         )  # fmt: skip
 
-    def _fail(self, op: Operation, reason: str, log: logging.LoggerAdapter) -> None:  # type: ignore[type-arg]
+    def _fail(
+        self,
+        ctx: handlers.StepContext,
+        op: Operation,
+        reason: str,
+        log: logging.LoggerAdapter,  # type: ignore[type-arg]
+    ) -> None:
         now = self.deps.clock.now()
+        backup_handlers.record_failure(ctx, reason)
         with self.deps.store.session() as session:
             if not operations.finish(
                 session, OperationId(op.id), self.id, OperationState.FAILED, now, reason
             ):
                 return  # superseded meanwhile: the delete owns the VectorDB now
             db = session.get(VectorDB, op.vector_db_id)
-            if db is not None:
+            if db is not None and ctx.kind not in registry.FAILURE_LEAVES_ACTIVE:
                 db.status = VectorDBStatus.ERRORED.value
                 db.status_reason = reason
                 db.updated_at = now

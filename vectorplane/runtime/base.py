@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -70,6 +70,8 @@ class ServerSpec:
     operator_key: str
     cluster_password: str
     live: LiveSettings
+    # Further environment for the server, e.g. where its backup module writes.
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     def fingerprint(self) -> str:
         """Identifies what a restart would change; live settings are left out on purpose."""
@@ -81,6 +83,7 @@ class ServerSpec:
                 "plan": self.plan.model_dump(),
                 "keys": [self.admin_user, self.admin_key, self.operator_key],
                 "cluster": self.cluster_password,
+                "extra": sorted(self.extra_env.items()),
             },
             sort_keys=True,
         )

@@ -200,6 +200,7 @@ class ProcessRuntime:
             "DEFAULT_QUANTIZATION": spec.live.default_quantization,
             "AUTOSCHEMA_ENABLED": "true" if spec.live.auto_schema else "false",
         }
+        env.update(spec.extra_env)
         env.update(spec.plan.process_environment())
         return env
 

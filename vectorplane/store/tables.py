@@ -130,3 +130,38 @@ class Operation(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
+
+
+class Backup(Base):
+    __tablename__ = "backups"
+
+    # vectordb-{vector db id}-YYYYMMDD-HHMMSS, also the id Weaviate knows it by
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    vector_db_id: Mapped[str] = mapped_column(String(36), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str] = mapped_column(Text, default="")
+    # True when the VectorDB had no collections: Weaviate refuses to back up nothing, so such
+    # a backup has no files and restoring it empties the VectorDB.
+    empty: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class Restore(Base):
+    __tablename__ = "restores"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    vector_db_id: Mapped[str] = mapped_column(String(36), index=True)
+    backup_id: Mapped[str] = mapped_column(String(128), index=True)
+    # The VectorDB whose storage holds the backup (differs from vector_db_id for a fork).
+    source_vector_db_id: Mapped[str] = mapped_column(String(36))
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str] = mapped_column(Text, default="")
+    # Set once Weaviate has accepted the restore, so a resumed operation polls it rather than
+    # starting it again.
+    engine_started: Mapped[bool] = mapped_column(Boolean, default=False)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
