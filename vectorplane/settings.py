@@ -104,6 +104,12 @@ class Settings(BaseSettings):
     backup_timeout_seconds: float = Field(default=3600.0, gt=0)
     """How long one attempt waits for a backup or restore to finish."""
 
+    @field_validator("data_dir", "engine_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        # Servers run with their own folder as working directory: relative paths would break.
+        return value.expanduser().resolve()
+
     @field_validator("engine_versions")
     @classmethod
     def _versions_not_empty(cls, value: list[str]) -> list[str]:

@@ -177,3 +177,41 @@ def test_changes_to_a_deleting_database_conflict(api: Api) -> None:
     assert_error(response, 409, "conflict", "deleted")
     again = api.client.delete(f"/v2/vector-databases/{db['id']}", headers=api.headers())
     assert again.status_code == 204
+
+
+def test_huge_page_numbers_are_refused_not_crashed(api: Api) -> None:
+    for query in ["page=9223372036854775807", "page=99999999999999999999", "page=1000001"]:
+        response = api.client.get(f"/v2/vector-databases?{query}", headers=api.headers())
+        assert_error(response, 422, "unprocessable_entity", "page")
+
+
+def test_the_token_is_checked_before_the_body_is_read(api: Api) -> None:
+    response = api.client.post(
+        "/v2/vector-databases",
+        content=b'{"name": ',
+        headers={"Content-Type": "application/json"},
+    )
+    assert_error(response, 401, "unauthorized")
+
+
+def test_oversized_bodies_are_refused(api: Api) -> None:
+    response = api.client.post(
+        "/v2/vector-databases",
+        content=b" " * (1024 * 1024 + 1),
+        headers={**api.headers(), "Content-Type": "application/json"},
+    )
+    assert_error(response, 413, "payload_too_large")
+
+
+def test_an_unexpected_failure_is_a_logged_500_in_the_envelope(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    api.create()
+    # A store that lost its table fails the way a broken database would.
+    with api.store.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE operations")
+    with caplog.at_level("ERROR"):
+        response = api.client.get("/v2/vector-databases", headers=api.headers())
+    assert_error(response, 500, "server_error")
+    assert "ratelimit-remaining" in response.headers
+    assert any(record.exc_info for record in caplog.records), "no traceback was logged"

@@ -54,7 +54,8 @@ def requires(scope: str) -> Callable[[Request], Principal]:
     """A FastAPI dependency that authenticates the request and demands `scope`."""
 
     def dependency(request: Request) -> Principal:
-        principal = authenticate(request)
+        # The request middleware has authenticated every API call already.
+        principal = getattr(request.state, "principal", None) or authenticate(request)
         if not principal.allows(scope):
             raise Forbidden(f"This token lacks the {scope} scope needed here.")
         return principal

@@ -175,11 +175,7 @@ def delete_vector_db(request: Request, id: str, principal: Delete) -> Response:
     now = state.clock(request).now()
     with state.store(request).session() as session:
         db = views.load(session, principal, id, for_update=True)
-        if db.status != VectorDBStatus.DELETING:
-            operations.supersede_unfinished(session, db.id, now)
-            db.status = VectorDBStatus.DELETING.value
-            db.updated_at = now
-            operations.enqueue(session, VectorDBId(db.id), OperationKind.DELETE, now)
+        operations.request_delete(session, db, now)
     state.poke(request)
     return Response(status_code=204)
 

@@ -20,7 +20,7 @@ from vectorplane.reconciler.loop import Reconciler
 from vectorplane.runtime.base import Ports
 from vectorplane.runtime.engine import EngineCatalog
 from vectorplane.settings import Settings
-from vectorplane.store import teams
+from vectorplane.store import operations, teams
 from vectorplane.store.tables import Placement, Team, Token, VectorDB
 
 logger = logging.getLogger(__name__)
@@ -129,7 +129,7 @@ def token() -> None:
 @store_options
 @click.option("--team", "team_name", required=True, help="Team name or id.")
 @click.option(
-    "--scopes", default="*", show_default=True,
+    "--scopes", required=True,
     help="Comma-separated scopes (database:read,database:create,...), or * for full access.",
 )  # fmt: skip
 @click.option("--name", default="cli", help="A label to recognise the token by.")
@@ -200,6 +200,21 @@ def db_list(settings: Settings) -> None:
                 f"{vdb.id:36}  {team_name[:12]:12}  {vdb.name[:20]:20}  {vdb.status:9}"
                 f"  {vdb.size:7}  {endpoint}"
             )
+
+
+@db.command("delete")
+@store_options
+@click.argument("vector_db_id")
+def db_delete(settings: Settings, vector_db_id: str) -> None:
+    """Delete a vector database of any team (a running control plane carries it out)."""
+    store = wiring.open_store(settings)
+    now = SystemClock().now()
+    with store.session() as session:
+        vdb = session.get(VectorDB, vector_db_id)
+        if vdb is None:
+            raise click.ClickException(f"no vector database {vector_db_id}")
+        operations.request_delete(session, vdb, now)
+    click.echo(f"deleting {vector_db_id}")
 
 
 @main.group()

@@ -7,6 +7,7 @@
     │   ├── Forbidden            403 forbidden
     │   ├── NotFound             404 not_found
     │   ├── Conflict             409 conflict
+    │   ├── PayloadTooLarge      413 payload_too_large
     │   ├── Unprocessable        422 unprocessable_entity
     │   └── TooManyRequests      429 too_many_requests
     ├── StepError                raised by a reconciler step
@@ -62,6 +63,12 @@ class Conflict(ApiError):
     status_code = 409
     error_id = "conflict"
     default_message = "The request conflicts with an operation in progress."
+
+
+class PayloadTooLarge(ApiError):
+    status_code = 413
+    error_id = "payload_too_large"
+    default_message = "The request body is too large."
 
 
 class Unprocessable(ApiError):

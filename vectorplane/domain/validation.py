@@ -63,9 +63,12 @@ def check_quantization(value: str) -> str:
     return value
 
 
+MAX_PAGE = 1_000_000
+
+
 def check_page(page: int, per_page: int, max_per_page: int) -> None:
-    if page < 1:
-        raise Unprocessable("page must be 1 or more.")
+    if not 1 <= page <= MAX_PAGE:
+        raise Unprocessable(f"page must be between 1 and {MAX_PAGE}.")
     if not 1 <= per_page <= max_per_page:
         raise Unprocessable(f"per_page must be between 1 and {max_per_page}.")
 

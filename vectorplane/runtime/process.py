@@ -135,7 +135,7 @@ class ProcessRuntime:
             return "".join(deque(f, maxlen=lines))
 
     def server_dir(self, vector_db_id: VectorDBId) -> Path:
-        return self._root / vector_db_id
+        return (self._root / vector_db_id).resolve()
 
     def ca_file(self) -> Path:
         return self._ca_file

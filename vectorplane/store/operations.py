@@ -19,8 +19,9 @@ from vectorplane.domain.statuses import (
     UNFINISHED_OPERATION_STATES,
     OperationKind,
     OperationState,
+    VectorDBStatus,
 )
-from vectorplane.store.tables import Operation
+from vectorplane.store.tables import Operation, VectorDB
 
 
 def enqueue(
@@ -74,6 +75,17 @@ def supersede_unfinished(session: Session, vector_db_id: str, now: datetime) -> 
         .where(Operation.state.in_([s.value for s in UNFINISHED_OPERATION_STATES]))
         .values(state=OperationState.SUPERSEDED.value, updated_at=now, finished_at=now)
     )
+
+
+def request_delete(session: Session, db: VectorDB, now: datetime) -> None:
+    """Mark the VectorDB deleting and enqueue its delete, superseding whatever was pending.
+    Idempotent: a VectorDB already deleting is left as it is."""
+    if db.status == VectorDBStatus.DELETING:
+        return
+    supersede_unfinished(session, db.id, now)
+    db.status = VectorDBStatus.DELETING.value
+    db.updated_at = now
+    enqueue(session, VectorDBId(db.id), OperationKind.DELETE, now)
 
 
 def claim_next(
