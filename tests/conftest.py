@@ -9,6 +9,7 @@ import pytest
 
 from tests.support.controlplane import ControlPlane
 from tests.support.postgres import fresh_database, postgres_server
+from tests.support.seaweed import S3Server, seaweed_s3
 from vectorplane.runtime.engine import EngineCatalog
 from vectorplane.settings import Settings
 from vectorplane.store.database import Store
@@ -74,3 +75,23 @@ def control_plane_factory(
 def control_plane(control_plane_factory: Callable[..., ControlPlane]) -> ControlPlane:
     """A running control plane on SQLite, the embedded default."""
     return control_plane_factory().start()
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    with seaweed_s3() as server:
+        yield server
+
+
+@pytest.fixture
+def s3_backup_env(s3_server: S3Server) -> dict[str, str]:
+    """Settings that make a control plane back up to SeaweedFS's S3, over plain HTTP."""
+    return {
+        "VECTORPLANE_BACKUP_STORAGE": "s3",
+        "VECTORPLANE_BACKUP_S3_ENDPOINT": s3_server.endpoint,
+        "VECTORPLANE_BACKUP_S3_BUCKET": s3_server.bucket,
+        "VECTORPLANE_BACKUP_S3_PREFIX": "tests",
+        "VECTORPLANE_BACKUP_S3_ACCESS_KEY_ID": s3_server.access_key,
+        "VECTORPLANE_BACKUP_S3_SECRET_ACCESS_KEY": s3_server.secret_key,
+        "VECTORPLANE_BACKUP_S3_USE_SSL": "false",
+    }

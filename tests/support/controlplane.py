@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -37,7 +38,7 @@ class ControlPlane:
         self.port = free_port()
         slot = next(_port_ranges)
         # Each control plane of a test run hands out ports from its own range.
-        start = 32000 + (slot % 140) * 200
+        start = 40000 + (slot % 100) * 200
         self.env = {
             **os.environ,
             **FAST_RECONCILE,
@@ -78,7 +79,11 @@ class ControlPlane:
             if self.process.poll() is not None:
                 raise RuntimeError(f"control plane exited:\n{self.log()}")
             try:
-                httpx.get(self.url + "/openapi.json", verify=str(self.ca_file), timeout=1)
+                httpx.get(
+                    self.url + "/openapi.json",
+                    verify=ssl.create_default_context(cafile=str(self.ca_file)),
+                    timeout=1,
+                )
                 return self
             except (httpx.HTTPError, OSError):
                 time.sleep(0.2)
@@ -105,6 +110,19 @@ class ControlPlane:
     def client(self, token: str | None = None) -> pydo.Client:
         return pydo.Client(
             token=token or self.token, endpoint=self.url, connection_verify=str(self.ca_file)
+        )
+
+    def call(
+        self, method: str, path: str, json: object = None, token: str | None = None
+    ) -> httpx.Response:
+        """A raw API call, for endpoints pydo does not offer (on-demand backups, forks)."""
+        return httpx.request(
+            method,
+            self.url + path,
+            json=json,
+            headers={"Authorization": f"Bearer {token or self.token}"},
+            verify=ssl.create_default_context(cafile=str(self.ca_file)),
+            timeout=30,
         )
 
     def cli(self, *args: str) -> str:

@@ -185,6 +185,10 @@ class ProcessRuntime:
             "RAFT_INTERNAL_RPC_PORT": str(p.raft_rpc),
             "RAFT_JOIN": f"{NODE_NAME}:{p.raft}",
             "RAFT_BOOTSTRAP_EXPECT": "1",
+            # Raft's timeouts are 5x their base by default, so a single node waits 5-10 s for
+            # its first election; with one voter nothing can flap, and 1x makes it ready in
+            # about 2.5 s (most of the rest is a fixed sleep in Weaviate's start-up).
+            "RAFT_TIMEOUTS_MULTIPLIER": "1",
             "GRPC_PORT": str(p.grpc),
             "GRPC_CERT_FILE": str((tls / "cert.pem").resolve()),
             "GRPC_KEY_FILE": str((tls / "key.pem").resolve()),

@@ -1,0 +1,281 @@
+"""Backups, restores and forks on real Weaviate, on both storage backends."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import weaviate.classes.config as wc
+
+from tests.support.controlplane import ControlPlane
+from tests.support.weaviate import connect
+
+pytestmark = pytest.mark.e2e
+
+Snapshot = dict[str, tuple[dict[str, Any], list[float]]]
+
+
+@pytest.fixture(params=["filesystem", "s3"])
+def backup_cp(
+    request: pytest.FixtureRequest, control_plane_factory: Callable[..., ControlPlane]
+) -> ControlPlane:
+    """A control plane backing up to a folder, or to SeaweedFS's S3."""
+    env: dict[str, str] = {}
+    if request.param == "s3":
+        env = request.getfixturevalue("s3_backup_env")
+    return control_plane_factory(**env).start()
+
+
+class Db:
+    """One VectorDB under test: its record, its admin key, and its data through weaviate-client."""
+
+    def __init__(self, cp: ControlPlane, name: str, **fields: Any) -> None:
+        self.cp = cp
+        created = cp.client().vector_databases.create(
+            body={"name": name, "region": "nyc1", "size": "small", **fields}
+        )["vector_db"]
+        self.record = cp.wait_for(created["id"], {"active"})
+        self.id: str = self.record["id"]
+        self.key = cp.client().vector_databases.get_credentials(self.id)["api_token"]
+
+    @classmethod
+    def adopt(cls, cp: ControlPlane, record: dict[str, Any]) -> Db:
+        db = cls.__new__(cls)
+        db.cp, db.record, db.id = cp, record, record["id"]
+        db.key = cp.client().vector_databases.get_credentials(db.id)["api_token"]
+        return db
+
+    def write(self, count: int, start: int = 0, collection: str = "Docs") -> None:
+        with connect(self.record, self.key, self.cp.ca_file) as client:
+            if not client.collections.exists(collection):
+                client.collections.create(
+                    collection, vector_config=wc.Configure.Vectors.self_provided()
+                )
+            docs = client.collections.get(collection)
+            with docs.batch.fixed_size(200) as batch:
+                for n in range(start, start + count):
+                    batch.add_object({"n": n}, uuid=_uuid(n), vector=_vector(n))
+            assert not docs.batch.failed_objects
+
+    def mutate(self) -> None:
+        """Insert, update and delete a few objects, as users do after a backup."""
+        with connect(self.record, self.key, self.cp.ca_file) as client:
+            docs = client.collections.get("Docs")
+            for n in range(1000, 1005):
+                docs.data.insert({"n": n}, uuid=_uuid(n), vector=_vector(n))
+            for n in range(0, 5):
+                docs.data.update(uuid=_uuid(n), properties={"n": -n}, vector=_vector(n + 7))
+            for n in range(5, 10):
+                docs.data.delete_by_id(_uuid(n))
+            client.collections.create("Later", vector_config=wc.Configure.Vectors.self_provided())
+
+    def snapshot(self) -> Snapshot:
+        with connect(self.record, self.key, self.cp.ca_file) as client:
+            found: Snapshot = {}
+            for name in client.collections.list_all():
+                for obj in client.collections.get(name).iterator(include_vector=True):
+                    found[f"{name}/{obj.uuid}"] = (dict(obj.properties), obj.vector["default"])
+            return found
+
+    def backup(self) -> str:
+        response = self.cp.call("POST", f"/v2/vector-databases/{self.id}/backups")
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["status"] == "STARTED"
+        self.cp.wait_idle(self.id)
+        listed = self.cp.client().vector_databases.list_backups(self.id)["backups"]
+        assert body["backup_id"] in [b["backup_id"] for b in listed]
+        return str(body["backup_id"])
+
+    def restore(self, backup_id: str) -> dict[str, Any]:
+        started = self.cp.client().vector_databases.post_restore_backup(
+            self.id, backup_id, body={}
+        )
+        assert started == {"backup_id": backup_id, "status": "STARTED", "error": ""}
+        self.cp.wait_idle(self.id)
+        return self.cp.client().vector_databases.get_restore_status(self.id, backup_id)
+
+
+def _uuid(n: int) -> str:
+    return f"00000000-0000-0000-0000-{n:012d}"
+
+
+def _vector(n: int) -> list[float]:
+    return [float(n % 17), float(n % 5), 1.0, float(n) / 100.0]
+
+
+def assert_same(actual: Snapshot, expected: Snapshot) -> None:
+    assert actual.keys() == expected.keys()
+    for key, (properties, vector) in expected.items():
+        assert actual[key][0] == properties
+        assert actual[key][1] == pytest.approx(vector)
+
+
+def test_restore_brings_back_exactly_the_backup(backup_cp: ControlPlane) -> None:
+    db = Db(backup_cp, "restorable")
+    db.write(60)
+    at_backup = db.snapshot()
+    backup_id = db.backup()
+    assert backup_id.startswith(f"vectordb-{db.id}-")
+
+    db.mutate()
+    assert db.snapshot() != at_backup
+    status = db.restore(backup_id)
+    assert status == {"backup_id": backup_id, "status": "SUCCESS", "error": ""}
+    assert_same(db.snapshot(), at_backup)
+    record = backup_cp.client().vector_databases.get(db.id)["vector_db"]
+    assert record["last_restore_id"] == backup_id
+    assert record["status"] == "active"
+
+
+def test_forks_in_every_mode_hold_their_backup_and_leave_the_source(
+    backup_cp: ControlPlane,
+) -> None:
+    cp = backup_cp
+    source = Db(cp, "source", tags=["keep-out"])
+    source.write(40)
+    first = source.snapshot()
+    first_backup = source.backup()
+    source.mutate()
+    second = source.snapshot()
+    second_backup = source.backup()
+    source.write(7, start=2000)
+    now = source.snapshot()
+
+    cases = [
+        ("USE_BACKUP_ID", {"backup_id": first_backup}, first),
+        ("LATEST_SUCCESS", {}, second),
+        ("FRESH_BACKUP", {}, now),
+    ]
+    for mode, extra, expected in cases:
+        response = cp.call(
+            "POST", f"/v2/vector-databases/{source.id}/fork",
+            {"name": f"fork-{mode.lower().replace('_', '-')}", "region": "ams3",
+             "size": "small", "tags": ["fork"], "backup_mode": mode, **extra},
+        )  # fmt: skip
+        assert response.status_code == 201, response.text
+        fork = response.json()["vector_db"]
+        assert fork["forked_from_id"] == source.id
+        assert fork["tags"] == ["fork"]
+        record = cp.wait_for(fork["id"], {"active", "errored"})
+        assert record["status"] == "active", record
+        assert_same(Db.adopt(cp, record).snapshot(), expected)
+
+    assert_same(source.snapshot(), now)  # the source is untouched
+    listed = [b["backup_id"] for b in cp.client().vector_databases.list_backups(source.id)[
+        "backups"
+    ]]
+    assert listed == [second_backup, first_backup]  # the fresh one was dropped, newest first
+
+
+def test_fork_needs_a_known_mode_and_a_backup_of_the_source(backup_cp: ControlPlane) -> None:
+    cp = backup_cp
+    source = Db(cp, "picky")
+    other = Db(cp, "other")
+    other.write(3)
+    others_backup = other.backup()
+    body = {"name": "f", "region": "nyc1", "size": "small"}
+    for mode in (None, "", "BACKUP_MODE_UNSPECIFIED", "latest"):
+        response = cp.call("POST", f"/v2/vector-databases/{source.id}/fork",
+                           {**body, "backup_mode": mode})  # fmt: skip
+        assert response.status_code == 422, response.text
+    response = cp.call("POST", f"/v2/vector-databases/{source.id}/fork",
+                       {**body, "backup_mode": "USE_BACKUP_ID", "backup_id": others_backup})
+    assert response.status_code == 404
+    response = cp.call("POST", f"/v2/vector-databases/{source.id}/fork",
+                       {**body, "backup_mode": "LATEST_SUCCESS"})
+    assert response.status_code == 422
+    # Restoring another database's backup is refused the same way.
+    refused = cp.client().vector_databases.post_restore_backup(source.id, others_backup, body={})
+    assert refused["id"] == "not_found"
+
+
+def test_cancelled_restore_ends_canceled_and_leaves_a_usable_database(
+    backup_cp: ControlPlane,
+) -> None:
+    cp = backup_cp
+    db = Db(cp, "cancelled")
+    db.write(3000)
+    backup_id = db.backup()
+    cp.client().vector_databases.post_restore_backup(db.id, backup_id, body={})
+    cancel = cp.call("DELETE", f"/v2/vector-databases/{db.id}/backups/{backup_id}/restore")
+    assert cancel.status_code == 200, cancel.text
+    assert cancel.json()["status"] == "CANCELLING"
+    cp.wait_idle(db.id)
+    status = cp.client().vector_databases.get_restore_status(db.id, backup_id)
+    assert status["status"] == "CANCELED", status
+    # usable: it takes writes and answers queries
+    db.write(2, start=50_000, collection="AfterCancel")
+    assert len([k for k in db.snapshot() if k.startswith("AfterCancel/")]) == 2
+
+
+def test_a_failed_restore_says_why(backup_cp: ControlPlane) -> None:
+    cp = backup_cp
+    db = Db(cp, "broken")
+    db.write(5)
+    backup_id = db.backup()
+    # The backup's files vanish from storage behind vectorplane's back.
+    from vectorplane.cli.wiring import backup_storage
+    from vectorplane.settings import Settings
+
+    storage = backup_storage(Settings(**_settings_from_env(cp.env)))
+    storage.delete_backup(db.id, backup_id)  # type: ignore[arg-type]
+    status = db.restore(backup_id)
+    assert status["status"] == "FAILED"
+    assert status["error"]
+    assert cp.client().vector_databases.get(db.id)["vector_db"]["status"] == "active"
+
+
+def test_one_backup_or_restore_at_a_time(backup_cp: ControlPlane) -> None:
+    cp = backup_cp
+    db = Db(cp, "busy")
+    db.write(2000)
+    first = cp.call("POST", f"/v2/vector-databases/{db.id}/backups")
+    second = cp.call("POST", f"/v2/vector-databases/{db.id}/backups")
+    assert first.status_code == 200
+    assert second.status_code == 409 and second.json()["id"] == "conflict"
+    cp.wait_idle(db.id)
+    backup_id = first.json()["backup_id"]
+    cp.client().vector_databases.post_restore_backup(db.id, backup_id, body={})
+    again = cp.call("POST", f"/v2/vector-databases/{db.id}/backups/{backup_id}/restore", {})
+    assert again.status_code == 409
+    resize = cp.call("POST", f"/v2/vector-databases/{db.id}/resize", {"size": "medium"})
+    assert resize.status_code == 409
+    cp.wait_idle(db.id)
+
+
+def test_deleting_a_database_deletes_its_backups(backup_cp: ControlPlane) -> None:
+    cp = backup_cp
+    db = Db(cp, "shortlived")
+    db.write(5)
+    backup_id = db.backup()
+    from vectorplane.cli.wiring import backup_storage
+    from vectorplane.settings import Settings
+
+    storage = backup_storage(Settings(**_settings_from_env(cp.env)))
+    assert storage.holds(db.id, backup_id)  # type: ignore[arg-type]
+    cp.client().vector_databases.delete(db.id)
+    cp.wait_for(db.id, {"gone"})
+    assert not storage.holds(db.id, backup_id)  # type: ignore[arg-type]
+
+
+def test_an_empty_database_backs_up_and_restores_to_empty(backup_cp: ControlPlane) -> None:
+    cp = backup_cp
+    db = Db(cp, "hollow")
+    backup_id = db.backup()
+    db.write(4)
+    assert db.restore(backup_id)["status"] == "SUCCESS"
+    assert db.snapshot() == {}
+
+
+def _settings_from_env(env: dict[str, str]) -> dict[str, Any]:
+    prefix = "VECTORPLANE_"
+    return {
+        key[len(prefix):].lower(): value
+        for key, value in env.items()
+        if key.startswith(prefix) and key[len(prefix):].lower().startswith(("backup", "data_dir"))
+    }
+
+
