@@ -11,12 +11,12 @@ from fastapi.testclient import TestClient
 
 from vectorplane.api.app import create_app
 from vectorplane.domain.clock import SystemClock
+from vectorplane.domain.statuses import OperationState, VectorDBStatus
 from vectorplane.secrets.sealing import SecretBox
 from vectorplane.settings import Settings
-from vectorplane.domain.statuses import OperationState, VectorDBStatus
 from vectorplane.store import operations, teams
-from vectorplane.store.tables import VectorDB
 from vectorplane.store.database import Store
+from vectorplane.store.tables import VectorDB
 
 ALL_SCOPES = sorted(teams.KNOWN_SCOPES)
 

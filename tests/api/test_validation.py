@@ -168,9 +168,10 @@ def test_resize_while_another_operation_runs_conflicts(api: Api) -> None:
 
 def test_changes_to_a_deleting_database_conflict(api: Api) -> None:
     db = api.create()
-    assert api.client.delete(
-        f"/v2/vector-databases/{db['id']}", headers=api.headers()
-    ).status_code == 204
+    assert (
+        api.client.delete(f"/v2/vector-databases/{db['id']}", headers=api.headers()).status_code
+        == 204
+    )
     response = api.client.put(
         f"/v2/vector-databases/{db['id']}/tags", json={"tags": ["x"]}, headers=api.headers()
     )

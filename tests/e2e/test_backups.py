@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from typing import Any
 
 import pytest
-import weaviate.classes.config as wc
 
 from tests.support.controlplane import ControlPlane
-from tests.support.weaviate import connect
+from tests.support.databases import Db, assert_same
 
 pytestmark = pytest.mark.e2e
-
-Snapshot = dict[str, tuple[dict[str, Any], list[float]]]
 
 
 @pytest.fixture(params=["filesystem", "s3"])
@@ -26,91 +21,6 @@ def backup_cp(
     if request.param == "s3":
         env = request.getfixturevalue("s3_backup_env")
     return control_plane_factory(**env).start()
-
-
-class Db:
-    """One VectorDB under test: its record, its admin key, and its data through weaviate-client."""
-
-    def __init__(self, cp: ControlPlane, name: str, **fields: Any) -> None:
-        self.cp = cp
-        created = cp.client().vector_databases.create(
-            body={"name": name, "region": "nyc1", "size": "small", **fields}
-        )["vector_db"]
-        self.record = cp.wait_for(created["id"], {"active"})
-        self.id: str = self.record["id"]
-        self.key = cp.client().vector_databases.get_credentials(self.id)["api_token"]
-
-    @classmethod
-    def adopt(cls, cp: ControlPlane, record: dict[str, Any]) -> Db:
-        db = cls.__new__(cls)
-        db.cp, db.record, db.id = cp, record, record["id"]
-        db.key = cp.client().vector_databases.get_credentials(db.id)["api_token"]
-        return db
-
-    def write(self, count: int, start: int = 0, collection: str = "Docs") -> None:
-        with connect(self.record, self.key, self.cp.ca_file) as client:
-            if not client.collections.exists(collection):
-                client.collections.create(
-                    collection, vector_config=wc.Configure.Vectors.self_provided()
-                )
-            docs = client.collections.get(collection)
-            with docs.batch.fixed_size(200) as batch:
-                for n in range(start, start + count):
-                    batch.add_object({"n": n}, uuid=_uuid(n), vector=_vector(n))
-            assert not docs.batch.failed_objects
-
-    def mutate(self) -> None:
-        """Insert, update and delete a few objects, as users do after a backup."""
-        with connect(self.record, self.key, self.cp.ca_file) as client:
-            docs = client.collections.get("Docs")
-            for n in range(1000, 1005):
-                docs.data.insert({"n": n}, uuid=_uuid(n), vector=_vector(n))
-            for n in range(0, 5):
-                docs.data.update(uuid=_uuid(n), properties={"n": -n}, vector=_vector(n + 7))
-            for n in range(5, 10):
-                docs.data.delete_by_id(_uuid(n))
-            client.collections.create("Later", vector_config=wc.Configure.Vectors.self_provided())
-
-    def snapshot(self) -> Snapshot:
-        with connect(self.record, self.key, self.cp.ca_file) as client:
-            found: Snapshot = {}
-            for name in client.collections.list_all():
-                for obj in client.collections.get(name).iterator(include_vector=True):
-                    found[f"{name}/{obj.uuid}"] = (dict(obj.properties), obj.vector["default"])
-            return found
-
-    def backup(self) -> str:
-        response = self.cp.call("POST", f"/v2/vector-databases/{self.id}/backups")
-        assert response.status_code == 200, response.text
-        body = response.json()
-        assert body["status"] == "STARTED"
-        self.cp.wait_idle(self.id)
-        listed = self.cp.client().vector_databases.list_backups(self.id)["backups"]
-        assert body["backup_id"] in [b["backup_id"] for b in listed]
-        return str(body["backup_id"])
-
-    def restore(self, backup_id: str) -> dict[str, Any]:
-        started = self.cp.client().vector_databases.post_restore_backup(
-            self.id, backup_id, body={}
-        )
-        assert started == {"backup_id": backup_id, "status": "STARTED", "error": ""}
-        self.cp.wait_idle(self.id)
-        return self.cp.client().vector_databases.get_restore_status(self.id, backup_id)
-
-
-def _uuid(n: int) -> str:
-    return f"00000000-0000-0000-0000-{n:012d}"
-
-
-def _vector(n: int) -> list[float]:
-    return [float(n % 17), float(n % 5), 1.0, float(n) / 100.0]
-
-
-def assert_same(actual: Snapshot, expected: Snapshot) -> None:
-    assert actual.keys() == expected.keys()
-    for key, (properties, vector) in expected.items():
-        assert actual[key][0] == properties
-        assert actual[key][1] == pytest.approx(vector)
 
 
 def test_restore_brings_back_exactly_the_backup(backup_cp: ControlPlane) -> None:
@@ -164,9 +74,9 @@ def test_forks_in_every_mode_hold_their_backup_and_leave_the_source(
         assert_same(Db.adopt(cp, record).snapshot(), expected)
 
     assert_same(source.snapshot(), now)  # the source is untouched
-    listed = [b["backup_id"] for b in cp.client().vector_databases.list_backups(source.id)[
-        "backups"
-    ]]
+    listed = [
+        b["backup_id"] for b in cp.client().vector_databases.list_backups(source.id)["backups"]
+    ]
     assert listed == [second_backup, first_backup]  # the fresh one was dropped, newest first
 
 
@@ -181,11 +91,15 @@ def test_fork_needs_a_known_mode_and_a_backup_of_the_source(backup_cp: ControlPl
         response = cp.call("POST", f"/v2/vector-databases/{source.id}/fork",
                            {**body, "backup_mode": mode})  # fmt: skip
         assert response.status_code == 422, response.text
-    response = cp.call("POST", f"/v2/vector-databases/{source.id}/fork",
-                       {**body, "backup_mode": "USE_BACKUP_ID", "backup_id": others_backup})
+    response = cp.call(
+        "POST",
+        f"/v2/vector-databases/{source.id}/fork",
+        {**body, "backup_mode": "USE_BACKUP_ID", "backup_id": others_backup},
+    )
     assert response.status_code == 404
-    response = cp.call("POST", f"/v2/vector-databases/{source.id}/fork",
-                       {**body, "backup_mode": "LATEST_SUCCESS"})
+    response = cp.call(
+        "POST", f"/v2/vector-databases/{source.id}/fork", {**body, "backup_mode": "LATEST_SUCCESS"}
+    )
     assert response.status_code == 422
     # Restoring another database's backup is refused the same way.
     refused = cp.client().vector_databases.post_restore_backup(source.id, others_backup, body={})
@@ -217,11 +131,7 @@ def test_a_failed_restore_says_why(backup_cp: ControlPlane) -> None:
     db.write(5)
     backup_id = db.backup()
     # The backup's files vanish from storage behind vectorplane's back.
-    from vectorplane.cli.wiring import backup_storage
-    from vectorplane.settings import Settings
-
-    storage = backup_storage(Settings(**_settings_from_env(cp.env)))
-    storage.delete_backup(db.id, backup_id)  # type: ignore[arg-type]
+    cp.backup_storage().delete_backup(db.id, backup_id)  # type: ignore[arg-type]
     status = db.restore(backup_id)
     assert status["status"] == "FAILED"
     assert status["error"]
@@ -251,10 +161,7 @@ def test_deleting_a_database_deletes_its_backups(backup_cp: ControlPlane) -> Non
     db = Db(cp, "shortlived")
     db.write(5)
     backup_id = db.backup()
-    from vectorplane.cli.wiring import backup_storage
-    from vectorplane.settings import Settings
-
-    storage = backup_storage(Settings(**_settings_from_env(cp.env)))
+    storage = cp.backup_storage()
     assert storage.holds(db.id, backup_id)  # type: ignore[arg-type]
     cp.client().vector_databases.delete(db.id)
     cp.wait_for(db.id, {"gone"})
@@ -268,14 +175,3 @@ def test_an_empty_database_backs_up_and_restores_to_empty(backup_cp: ControlPlan
     db.write(4)
     assert db.restore(backup_id)["status"] == "SUCCESS"
     assert db.snapshot() == {}
-
-
-def _settings_from_env(env: dict[str, str]) -> dict[str, Any]:
-    prefix = "VECTORPLANE_"
-    return {
-        key[len(prefix):].lower(): value
-        for key, value in env.items()
-        if key.startswith(prefix) and key[len(prefix):].lower().startswith(("backup", "data_dir"))
-    }
-
-

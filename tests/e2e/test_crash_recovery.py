@@ -129,9 +129,11 @@ def test_a_killed_server_is_repaired_with_its_data(control_plane: ControlPlane) 
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         pids = cp.server_pids()
-        if pids and pids != [pid] and cp.client().vector_databases.get(db["id"])[
-            "vector_db"
-        ]["operation"] is None:
+        if (
+            pids
+            and pids != [pid]
+            and cp.client().vector_databases.get(db["id"])["vector_db"]["operation"] is None
+        ):
             break
         time.sleep(0.5)
     else:

@@ -78,4 +78,3 @@ def test_create_use_resize_delete(
     assert cp.server_pids() == []
     assert not port_open(http_port) and not port_open(grpc_port)
     assert not folder.exists()
-

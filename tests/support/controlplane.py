@@ -21,6 +21,9 @@ import httpx
 import pydo
 
 from tests.support.postgres import free_port
+from vectorplane.backups.storage import BackupStorage
+from vectorplane.cli.wiring import backup_storage
+from vectorplane.settings import Settings
 
 _port_ranges = itertools.count(0)
 
@@ -125,6 +128,16 @@ class ControlPlane:
             timeout=30,
         )
 
+    def backup_storage(self) -> BackupStorage:
+        """The storage this control plane backs up to, built from the same settings."""
+        prefix = "VECTORPLANE_"
+        fields = {
+            key[len(prefix) :].lower(): value
+            for key, value in self.env.items()
+            if key.startswith(prefix) and key[len(prefix) :].lower().startswith(("backup", "data"))
+        }
+        return backup_storage(Settings(**fields))
+
     def cli(self, *args: str) -> str:
         """Run an admin command against this control plane's store; return its stdout."""
         result = subprocess.run(
@@ -162,7 +175,9 @@ class ControlPlane:
             elif vector_db["status"] in statuses:
                 return vector_db  # type: ignore[no-any-return]
             time.sleep(0.3)
-        raise AssertionError(f"{db_id} did not reach {statuses} in {timeout} s:\n{self.log()[-4000:]}")
+        raise AssertionError(
+            f"{db_id} did not reach {statuses} in {timeout} s:\n{self.log()[-4000:]}"
+        )
 
     def wait_idle(self, db_id: str, timeout: float = 180) -> dict[str, Any]:
         """Wait until no operation is in progress on the VectorDB; return it."""
