@@ -33,9 +33,16 @@ ENDPOINTS = [
     Endpoint("GET", "/v2/vector-databases/{id}/credentials", "database:view_credentials"),
     Endpoint("POST", "/v2/vector-databases/{id}/resize", "database:update", {"size": "medium"}),
     Endpoint("PUT", "/v2/vector-databases/{id}/tags", "database:update", {"tags": ["a"]}),
+    Endpoint("POST", "/v2/vector-databases/{id}/backups", "database:update"),
+    Endpoint("DELETE", "/v2/vector-databases/{id}/backups/b1/restore", "database:update"),
+    Endpoint("POST", "/v2/vector-databases/{id}/fork", "database:create",
+             {"name": "forked", "region": "nyc1", "size": "small",
+              "backup_mode": "FRESH_BACKUP"}),
 ]  # fmt: skip
 
 IDS = [f"{e.method} {e.path}" for e in ENDPOINTS]
+# Forking needs database:read as well: see test_fork_needs_read_as_well_as_create.
+SINGLE_SCOPE = [e for e in ENDPOINTS if not e.path.endswith("/fork")]
 
 
 def call(api: Api, endpoint: Endpoint, db_id: str, token: str | None) -> tuple[int, dict[str, str]]:
@@ -83,13 +90,15 @@ def test_token_without_the_scope_is_forbidden(api: Api, endpoint: Endpoint) -> N
     assert endpoint.scope in body["message"]
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=IDS)
+@pytest.mark.parametrize(
+    "endpoint", SINGLE_SCOPE, ids=[f"{e.method} {e.path}" for e in SINGLE_SCOPE]
+)
 def test_token_with_only_the_scope_gets_through(api: Api, endpoint: Endpoint) -> None:
     db = api.create()
     api.settle(db["id"])
     status, _ = call(api, endpoint, str(db["id"]), api.token_with(endpoint.scope))
     assert status not in (401, 403)
-    # The two restore endpoints answer 404 for a backup that does not exist; credentials
+    # The restore endpoints answer 404 for a backup that does not exist; credentials
     # answer 409 until the reconciler has placed the database (none runs here).
     if "restore" in endpoint.path:
         assert status == 404
@@ -120,3 +129,20 @@ def test_another_team_lists_none_of_ours(api: Api) -> None:
     )
     assert response.json()["vector_dbs"] == []
     assert response.json()["total"] == 0
+
+
+def test_fork_needs_read_as_well_as_create(api: Api) -> None:
+    db = api.create()
+    api.settle(db["id"])
+    body = {"name": "forked", "region": "nyc1", "size": "small", "backup_mode": "FRESH_BACKUP"}
+    path = f"/v2/vector-databases/{db['id']}/fork"
+    create_only = api.client.post(
+        path, json=body, headers=api.headers(api.token_with("database:create"))
+    )
+    assert create_only.status_code == 403
+    assert "database:read" in create_only.json()["message"]
+    both = api.client.post(
+        path, json=body, headers=api.headers(api.token_with("database:create", "database:read"))
+    )
+    assert both.status_code == 201
+    assert both.json()["vector_db"]["forked_from_id"] == db["id"]
