@@ -82,9 +82,7 @@ def load(cp: ControlPlane, db: dict[str, Any], key: str, objects: int, dims: int
     rng = random.Random(7)
     started = time.monotonic()
     with connect(db, key, cp.ca_file) as client:
-        docs = client.collections.create(
-            "Docs", vector_config=wc.Configure.Vectors.self_provided()
-        )
+        docs = client.collections.create("Docs", vector_config=wc.Configure.Vectors.self_provided())
         with docs.batch.fixed_size(batch_size=1000, concurrent_requests=2) as batch:
             for n in range(objects):
                 batch.add_object({"n": n}, vector=[rng.random() for _ in range(dims)])
