@@ -8,10 +8,10 @@ import time
 from collections.abc import Callable
 
 import pytest
-import weaviate.classes.config as wc
 
 from tests.e2e.conftest import endpoint_ports, port_open, server_environment
 from tests.support.controlplane import ControlPlane
+from tests.support.databases import Db, assert_same
 from tests.support.weaviate import connect
 
 pytestmark = pytest.mark.e2e
@@ -27,14 +27,10 @@ def _wait_for_step(cp: ControlPlane, db_id: str, steps: set[str], timeout: float
     raise AssertionError(f"never saw steps {steps}")
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_create_interrupted_by_sigkill_finishes_after_restart(
-    backend: str,
-    control_plane_factory: Callable[..., ControlPlane],
-    request: pytest.FixtureRequest,
+    cp_on_each_store: ControlPlane,
 ) -> None:
-    store_url = request.getfixturevalue("pg_store_url") if backend == "postgresql" else None
-    cp = control_plane_factory(store_url=store_url).start()
+    cp = cp_on_each_store
     created = cp.client().vector_databases.create(
         body={"name": "crashy", "region": "nyc1", "size": "small"}
     )["vector_db"]
@@ -54,10 +50,7 @@ def test_delete_interrupted_by_sigkill_finishes_after_restart(
     control_plane: ControlPlane,
 ) -> None:
     cp = control_plane
-    created = cp.client().vector_databases.create(
-        body={"name": "doomed", "region": "nyc1", "size": "small"}
-    )["vector_db"]
-    db = cp.wait_for(created["id"], {"active"})
+    db = Db(cp, "doomed").record
     http_port, _ = endpoint_ports(db)
     cp.client().vector_databases.delete(db["id"])
     cp.kill()  # stopping a server takes over a second: the delete is cut short
@@ -75,71 +68,53 @@ def test_resize_interrupted_by_sigkill_finishes_after_restart(
     control_plane: ControlPlane,
 ) -> None:
     cp = control_plane
-    created = cp.client().vector_databases.create(
-        body={"name": "grow", "region": "nyc1", "size": "small"}
-    )["vector_db"]
-    db = cp.wait_for(created["id"], {"active"})
-    credentials = cp.client().vector_databases.get_credentials(db["id"])
-    with connect(db, credentials["api_token"], cp.ca_file) as client:
-        docs = client.collections.create("Docs", vector_config=wc.Configure.Vectors.self_provided())
-        docs.data.insert_many([{"n": n} for n in range(25)])
+    db = Db(cp, "grow")
+    db.write(25)
+    before = db.snapshot()
 
-    cp.client().vector_databases.post_resize(db["id"], body={"size": "medium"})
-    _wait_for_step(cp, db["id"], {"start", "await_ready"})
+    cp.client().vector_databases.post_resize(db.id, body={"size": "medium"})
+    _wait_for_step(cp, db.id, {"start", "await_ready"})
     cp.kill()
 
     cp.start()
-    db = cp.wait_idle(db["id"])
-    assert db["status"] == "active" and db["size"] == "medium"
+    record = cp.wait_idle(db.id)
+    assert record["status"] == "active" and record["size"] == "medium"
     [pid] = cp.server_pids()
     assert server_environment(pid)["GOMAXPROCS"] == "2"
-    with connect(db, credentials["api_token"], cp.ca_file) as client:
-        assert len(client.collections.get("Docs")) == 25
+    assert_same(db.snapshot(), before)
 
 
 def test_running_servers_are_adopted_not_restarted(control_plane: ControlPlane) -> None:
     cp = control_plane
-    created = cp.client().vector_databases.create(
-        body={"name": "steady", "region": "nyc1", "size": "small"}
-    )["vector_db"]
-    db = cp.wait_for(created["id"], {"active"})
+    db = Db(cp, "steady")
     [pid_before] = cp.server_pids()
 
     cp.kill()
     cp.start()
     time.sleep(4)  # several observer passes (every second in tests)
     assert cp.server_pids() == [pid_before]
-    assert cp.client().vector_databases.get(db["id"])["vector_db"]["status"] == "active"
+    assert cp.client().vector_databases.get(db.id)["vector_db"]["status"] == "active"
     assert "Started server of" not in cp.log().split("vectorplane listening")[-1]
 
 
 def test_a_killed_server_is_repaired_with_its_data(control_plane: ControlPlane) -> None:
     cp = control_plane
-    created = cp.client().vector_databases.create(
-        body={"name": "phoenix", "region": "nyc1", "size": "small"}
-    )["vector_db"]
-    db = cp.wait_for(created["id"], {"active"})
-    credentials = cp.client().vector_databases.get_credentials(db["id"])
-    with connect(db, credentials["api_token"], cp.ca_file) as client:
-        docs = client.collections.create("Docs", vector_config=wc.Configure.Vectors.self_provided())
-        docs.data.insert_many([{"n": n} for n in range(10)])
+    db = Db(cp, "phoenix")
+    db.write(10)
+    before = db.snapshot()
     [pid] = cp.server_pids()
 
     os.kill(pid, signal.SIGKILL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         pids = cp.server_pids()
-        if (
-            pids
-            and pids != [pid]
-            and cp.client().vector_databases.get(db["id"])["vector_db"]["operation"] is None
-        ):
+        record = cp.client().vector_databases.get(db.id)["vector_db"]
+        if pids and pids != [pid] and record["operation"] is None:
             break
         time.sleep(0.5)
     else:
         raise AssertionError(f"server was not repaired:\n{cp.log()[-3000:]}")
-    with connect(db, credentials["api_token"], cp.ca_file) as client:
-        assert len(client.collections.get("Docs")) == 10
+    assert_same(db.snapshot(), before)
 
 
 def test_failure_past_retries_is_errored_with_the_reason(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import httpx
 import pytest
 import weaviate.classes.config as wc
@@ -17,15 +15,8 @@ pytestmark = pytest.mark.e2e
 VECTORS = {f"00000000-0000-0000-0000-{n:012d}": [float(n), 1.0, float(n % 3)] for n in range(40)}
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_create_use_resize_delete(
-    backend: str,
-    control_plane_factory: Callable[..., ControlPlane],
-    request: pytest.FixtureRequest,
-) -> None:
-    store_url = request.getfixturevalue("pg_store_url") if backend == "postgresql" else None
-    cp = control_plane_factory(store_url=store_url).start()
-    assert ("PostgresqlImpl" in cp.log()) == (backend == "postgresql")
+def test_create_use_resize_delete(cp_on_each_store: ControlPlane) -> None:
+    cp = cp_on_each_store
     client = cp.client()
 
     # Create: answered at once, then active once Weaviate is ready.

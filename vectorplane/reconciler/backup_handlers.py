@@ -6,20 +6,16 @@ answer status questions without asking the server, also after a control-plane re
 
 from __future__ import annotations
 
-import time
-
 from sqlalchemy.orm import Session
 
 from vectorplane.domain.errors import PermanentFailure, RetryLater
 from vectorplane.domain.ids import VectorDBId
 from vectorplane.domain.statuses import BackupKind, BackupStatus, OperationKind, VectorDBStatus
-from vectorplane.reconciler.handlers import StepContext, bring_up, mark_active
+from vectorplane.reconciler.handlers import StepContext, bring_up, mark_active, poll_until
 from vectorplane.reconciler.specs import server_spec
 from vectorplane.runtime.base import ServerSpec
 from vectorplane.store import backups, operations
 from vectorplane.store.tables import Backup, Operation, Placement, Restore, VectorDB
-
-POLL_SECONDS = 0.5
 
 
 def backup(ctx: StepContext) -> str:
@@ -42,21 +38,18 @@ def backup(ctx: StepContext) -> str:
     backend, engine = deps.storage.backend, deps.engine_backups
     engine.start_backup(spec.ports, spec.operator_key, backend, backup_id)
 
+    def finished() -> str | None:
+        status = engine.backup_status(spec.ports, spec.operator_key, backend, backup_id)
+        if status.status not in _FINAL:
+            _set_backup_status(ctx, backup_id, status.status)
+            return None
+        _finish_backup(ctx, backup_id, BackupStatus(status.status), status.error)
+        if status.status != BackupStatus.SUCCESS:
+            raise PermanentFailure(f"backup {backup_id} ended {status.status}: {status.error}")
+        return f"backup {backup_id} succeeded"
+
     ctx.enter_step("await_backup")
-    deadline = time.monotonic() + deps.settings.backup_timeout_seconds
-    while time.monotonic() < deadline:
-        status = deps.engine_backups.backup_status(
-            spec.ports, spec.operator_key, backend, backup_id
-        )
-        if status.status in _FINAL:
-            _finish_backup(ctx, backup_id, BackupStatus(status.status), status.error)
-            if status.status != BackupStatus.SUCCESS:
-                raise PermanentFailure(f"backup {backup_id} ended {status.status}: {status.error}")
-            return f"backup {backup_id} succeeded"
-        _set_backup_status(ctx, backup_id, status.status)
-        ctx.enter_step("await_backup")
-        time.sleep(POLL_SECONDS)
-    raise RetryLater(f"backup {backup_id} did not finish in time")
+    return poll_until(ctx, "await_backup", deps.settings.backup_timeout_seconds, finished)
 
 
 def restore(ctx: StepContext) -> str:
@@ -150,10 +143,10 @@ def _restore_into(ctx: StepContext, spec: ServerSpec, restore_id: str) -> str:
             assert row is not None
             row.engine_started = True
 
-    ctx.enter_step("await_restore")
     cancel_sent = False
-    deadline = time.monotonic() + deps.settings.backup_timeout_seconds
-    while time.monotonic() < deadline:
+
+    def finished() -> str | None:
+        nonlocal cancel_sent
         with deps.store.session() as session:
             row = session.get(Restore, restore_id)
             assert row is not None
@@ -162,16 +155,17 @@ def _restore_into(ctx: StepContext, spec: ServerSpec, restore_id: str) -> str:
             engine.cancel_restore(spec.ports, spec.operator_key, backend, backup_id, query)
             cancel_sent = True
         status = engine.restore_status(spec.ports, spec.operator_key, backend, backup_id, query)
-        if status.status in _FINAL:
-            _finish_restore(ctx, restore_id, BackupStatus(status.status), status.error)
-            if status.status == BackupStatus.FAILED:
-                raise PermanentFailure(f"restore of {backup_id} failed: {status.error}")
-            return status.status
-        if status.status:
-            _set_restore_status(ctx, restore_id, status.status)
-        ctx.enter_step("await_restore")
-        time.sleep(POLL_SECONDS)
-    raise RetryLater(f"restore of {backup_id} did not finish in time")
+        if status.status not in _FINAL:
+            if status.status:
+                _set_restore_status(ctx, restore_id, status.status)
+            return None
+        _finish_restore(ctx, restore_id, BackupStatus(status.status), status.error)
+        if status.status == BackupStatus.FAILED:
+            raise PermanentFailure(f"restore of {backup_id} failed: {status.error}")
+        return status.status
+
+    ctx.enter_step("await_restore")
+    return poll_until(ctx, "await_restore", deps.settings.backup_timeout_seconds, finished)
 
 
 # -- fork helpers -----------------------------------------------------------------------------
@@ -199,20 +193,20 @@ def _fork_backup_id(ctx: StepContext, source_id: VectorDBId) -> str:
 
 def _await_backup_success(ctx: StepContext, backup_id: str) -> None:
     deps = ctx.deps
-    deadline = time.monotonic() + deps.settings.backup_timeout_seconds
-    while time.monotonic() < deadline:
+
+    def succeeded() -> bool | None:
         with deps.store.session() as session:
             row = session.get(Backup, backup_id)
             if row is None:
                 raise PermanentFailure(f"backup {backup_id} no longer exists")
             status, error = row.status, row.error
         if status == BackupStatus.SUCCESS:
-            return
+            return True
         if status in _FINAL:
             raise PermanentFailure(f"backup {backup_id} ended {status}: {error}")
-        ctx.enter_step("await_source_backup")
-        time.sleep(POLL_SECONDS)
-    raise RetryLater(f"backup {backup_id} of the source did not finish in time")
+        return None
+
+    poll_until(ctx, "await_source_backup", deps.settings.backup_timeout_seconds, succeeded)
 
 
 def _fork_restore_id(ctx: StepContext, backup_id: str) -> str:

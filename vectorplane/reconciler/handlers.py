@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from vectorplane.domain.errors import PermanentFailure, RetryLater
 from vectorplane.domain.ids import OperationId, VectorDBId
@@ -23,6 +23,8 @@ from vectorplane.store import backups
 from vectorplane.store.tables import Operation, Placement, VectorDB
 
 READY_POLL_SECONDS = 0.25
+POLL_SECONDS = 0.5  # backups and restores take seconds at least
+T = TypeVar("T")
 
 
 @dataclass
@@ -113,20 +115,40 @@ def delete(ctx: StepContext) -> str:
     return "server stopped, its data and backups removed"
 
 
+def poll_until(
+    ctx: StepContext,
+    step: str,
+    timeout_seconds: float,
+    check: Callable[[], T | None],
+    interval: float = POLL_SECONDS,
+) -> T:
+    """Call `check` every `interval` until it returns a value, keeping the operation's lease.
+
+    Raises RetryLater once `timeout_seconds` pass without an answer; `check` raises for
+    outcomes that must not wait longer.
+    """
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        result = check()
+        if result is not None:
+            return result
+        ctx.enter_step(step)
+        time.sleep(interval)
+    raise RetryLater(f"{step.replace('_', ' ')} did not finish within {timeout_seconds:.0f} s")
+
+
 def _await_ready(ctx: StepContext, ports: Ports) -> None:
     deps = ctx.deps
-    deadline = time.monotonic() + deps.settings.ready_timeout_seconds
-    while time.monotonic() < deadline:
+
+    def ready() -> bool | None:
         if deps.probe.is_ready(ports):
-            return
+            return True
         if deps.runtime.running_pid(ctx.vector_db_id) is None:
             tail = deps.runtime.log_tail(ctx.vector_db_id, lines=5)
             raise RetryLater(f"the server exited before it was ready; its last log lines:\n{tail}")
-        ctx.enter_step("await_ready")
-        time.sleep(READY_POLL_SECONDS)
-    raise RetryLater(
-        f"the server did not answer ready within {deps.settings.ready_timeout_seconds:.0f} s"
-    )
+        return None
+
+    poll_until(ctx, "await_ready", deps.settings.ready_timeout_seconds, ready, READY_POLL_SECONDS)
 
 
 def describe(op: Operation) -> str:
