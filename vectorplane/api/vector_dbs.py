@@ -6,6 +6,8 @@ return; the reconciler does the slow part.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -117,7 +119,7 @@ def new_vector_db(
 
 
 def insert_with_operation(
-    request: Request, db: VectorDB, kind: OperationKind, params: dict[str, object] | None = None
+    request: Request, db: VectorDB, kind: OperationKind, params: dict[str, Any] | None = None
 ) -> VectorDBOut:
     """Store a new VectorDB and the operation that builds it, in one transaction."""
     taken_message = f"name {db.name!r} is already used by another vector database."
@@ -264,7 +266,7 @@ def _page_links(request: Request, page: int, per_page: int, total: int) -> dict[
     def link(n: int) -> str:
         return str(url.include_query_params(page=n, per_page=per_page))
 
-    pages = {}
+    pages: dict[str, str] = {}
     if page > 1:
         pages.update(first=link(1), prev=link(min(page - 1, last)))
     if page < last:

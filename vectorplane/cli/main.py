@@ -16,6 +16,7 @@ from vectorplane.api.app import create_app
 from vectorplane.cli import logs, wiring
 from vectorplane.domain.clock import SystemClock
 from vectorplane.domain.errors import EngineError
+from vectorplane.domain.ids import TeamId
 from vectorplane.reconciler.loop import Reconciler
 from vectorplane.runtime.base import Ports
 from vectorplane.runtime.engine import EngineCatalog
@@ -142,7 +143,7 @@ def token_create(settings: Settings, team_name: str, scopes: str, name: str) -> 
         if found is None:
             raise click.ClickException(f"no team {team_name!r}")
         try:
-            issued = teams.issue_token(session, found.id, wanted, name, SystemClock().now())
+            issued = teams.issue_token(session, TeamId(found.id), wanted, name, SystemClock().now())
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(issued.secret)

@@ -12,6 +12,7 @@ from vectorplane.backups.filesystem import FilesystemStorage
 from vectorplane.backups.s3 import S3Storage
 from vectorplane.backups.storage import BackupStorage
 from vectorplane.domain.clock import SystemClock
+from vectorplane.domain.ids import TeamId
 from vectorplane.reconciler.deps import Deps
 from vectorplane.runtime.engine import EngineCatalog
 from vectorplane.runtime.probe import ServerProbe
@@ -101,6 +102,6 @@ def bootstrap_token(settings: Settings, store: Store) -> str | None:
         team = teams.find_team(session, BOOTSTRAP_TEAM) or teams.create_team(
             session, BOOTSTRAP_TEAM, now
         )
-        issued = teams.issue_token(session, team.id, [teams.FULL_ACCESS], "initial", now)
+        issued = teams.issue_token(session, TeamId(team.id), [teams.FULL_ACCESS], "initial", now)
     write_private(settings.data_dir / INITIAL_TOKEN_FILE, (issued.secret + "\n").encode())
     return issued.secret

@@ -87,12 +87,11 @@ def fork(ctx: StepContext) -> str:
 def record_failure(ctx: StepContext, reason: str) -> None:
     """Called when a backup or restore operation fails for good: say so on its record."""
     with ctx.deps.store.session() as session:
+        row: Backup | Restore | None = None
         if ctx.kind == OperationKind.BACKUP:
             row = session.get(Backup, str(ctx.params["backup_id"]))
         elif "restore_id" in ctx.params:
             row = session.get(Restore, str(ctx.params["restore_id"]))
-        else:
-            row = None
         if row is not None and row.status not in _FINAL:
             row.status = BackupStatus.FAILED.value
             row.error = reason

@@ -145,7 +145,7 @@ def renew_lease(
         .where(Operation.state == OperationState.RUNNING.value)
         .values(lease_until=now + lease, step=step, updated_at=now)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def finish(
@@ -169,7 +169,7 @@ def finish(
             finished_at=now,
         )
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def release_for_retry(
@@ -195,7 +195,7 @@ def release_for_retry(
             updated_at=now,
         )
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def release_superseded(session: Session, op_id: OperationId, worker_id: str) -> None:
