@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from tests.api.conftest import Api
+from vectorplane.store.tables import Placement
 
 GOOD = {"name": "db1", "region": "nyc1", "size": "small"}
 
@@ -216,3 +219,26 @@ def test_an_unexpected_failure_is_a_logged_500_in_the_envelope(
     assert_error(response, 500, "server_error")
     assert "ratelimit-remaining" in response.headers
     assert any(record.exc_info for record in caplog.records), "no traceback was logged"
+
+
+def test_resize_to_a_plan_smaller_than_the_data_is_refused(api: Api) -> None:
+    db = api.create()
+    api.settle(db["id"])
+    with api.store.session() as session:
+        session.add(
+            Placement(
+                vector_db_id=str(db["id"]), port_base=40000, admin_user="admin",
+                admin_key_encrypted="x", operator_key_encrypted="x",
+                cluster_password_encrypted="x", running_size="small", running_version="v1",
+                disk_used_bytes=5 * 1024**3, created_at=datetime.now(UTC),
+            )
+        )  # fmt: skip
+    up = api.client.post(
+        f"/v2/vector-databases/{db['id']}/resize", json={"size": "medium"}, headers=api.headers()
+    )
+    assert up.status_code == 200
+    api.settle(db["id"])
+    down = api.client.post(
+        f"/v2/vector-databases/{db['id']}/resize", json={"size": "small"}, headers=api.headers()
+    )
+    assert_error(down, 422, "unprocessable_entity", "small", "3 GiB")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import pytest
@@ -175,3 +176,23 @@ def test_an_empty_database_backs_up_and_restores_to_empty(backup_cp: ControlPlan
     db.write(4)
     assert db.restore(backup_id)["status"] == "SUCCESS"
     assert db.snapshot() == {}
+
+
+def test_automatic_backups_run_on_schedule(
+    control_plane_factory: Callable[..., ControlPlane],
+) -> None:
+    # An interval of 18 s puts every database's first slot within 18 s of its creation.
+    cp = control_plane_factory(VECTORPLANE_BACKUP_INTERVAL_HOURS="0.005").start()
+    db = Db(cp, "scheduled")
+    db.write(5)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        listed = cp.client().vector_databases.list_backups(db.id)["backups"]
+        if listed:
+            break
+        time.sleep(1)
+    else:
+        raise AssertionError(f"no scheduled backup appeared:\n{cp.log()[-3000:]}")
+    assert listed[0]["backup_id"].startswith(f"vectordb-{db.id}-")
+    assert listed[0]["completed_at"] >= listed[0]["started_at"]
+    assert "Scheduled backup" in cp.log()

@@ -24,10 +24,17 @@ BINARY = "weaviate-server"
 VERSION_PATTERN = re.compile(r"^v\d+\.\d+\.\d+$")
 
 
+# Where Go's official installer and Debian's package put the toolchain, for a PATH without it.
+GO_LOCATIONS = ("/usr/local/go/bin/go", "/usr/lib/go/bin/go")
+
+
 class EngineCatalog:
-    def __init__(self, engine_dir: Path, versions: list[str]) -> None:
+    def __init__(
+        self, engine_dir: Path, versions: list[str], go_locations: tuple[str, ...] = GO_LOCATIONS
+    ) -> None:
         self.engine_dir = engine_dir
         self.versions = versions
+        self._go_locations = go_locations
 
     def binary(self, version: str) -> Path:
         """Path of the built binary for `version`; raises EngineError when not built."""
@@ -49,9 +56,7 @@ class EngineCatalog:
         if self.is_installed(version):
             progress(f"Weaviate {version} is already installed at {final / BINARY}")
             return final / BINARY
-        go = shutil.which("go") or next(
-            (p for p in ("/usr/local/go/bin/go", "/usr/lib/go/bin/go") if os.path.exists(p)), None
-        )
+        go = shutil.which("go") or next((p for p in self._go_locations if os.path.exists(p)), None)
         if go is None:
             raise EngineError(
                 "Go is not installed: building Weaviate needs the Go toolchain (go 1.26 or newer)"
