@@ -40,6 +40,13 @@ def test_restore_brings_back_exactly_the_backup(backup_cp: ControlPlane) -> None
     assert record["last_restore_id"] == backup_id
     assert record["status"] == "active"
 
+    # No secret reaches a log: not the admin key, not the storage's secret key.
+    secrets = [db.key, backup_cp.env.get("VECTORPLANE_BACKUP_S3_SECRET_ACCESS_KEY", db.key)]
+    server_log = (backup_cp.data_dir / "vector-dbs" / db.id / "server.log").read_text()
+    for secret in secrets:
+        assert secret not in backup_cp.log()
+        assert secret not in server_log
+
 
 def test_forks_in_every_mode_hold_their_backup_and_leave_the_source(
     backup_cp: ControlPlane,
