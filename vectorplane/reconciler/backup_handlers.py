@@ -183,10 +183,7 @@ def _fork_backup_id(ctx: StepContext, source_id: VectorDBId) -> str:
         now = deps.clock.now()
         fresh = backups.new_backup(session, source_id, BackupKind.FORK, now)
         operations.enqueue(session, source_id, OperationKind.BACKUP, now, {"backup_id": fresh.id})
-        op = session.get(Operation, ctx.op_id)
-        assert op is not None
-        op.params = {**op.params, "backup_id": fresh.id}
-        ctx.params["backup_id"] = fresh.id
+        _remember(ctx, session, "backup_id", fresh.id)
     return fresh.id
 
 
@@ -216,14 +213,20 @@ def _fork_restore_id(ctx: StepContext, backup_id: str) -> str:
     with deps.store.session() as session:
         backup_row = _backup_row(session, backup_id)
         restore_row = backups.new_restore(session, ctx.vector_db_id, backup_row, deps.clock.now())
-        op = session.get(Operation, ctx.op_id)
-        assert op is not None
-        op.params = {**op.params, "restore_id": restore_row.id}
+        _remember(ctx, session, "restore_id", restore_row.id)
         db = session.get(VectorDB, ctx.vector_db_id)
         if db is not None:
             db.last_restore_id = backup_id
-    ctx.params["restore_id"] = restore_row.id
     return restore_row.id
+
+
+def _remember(ctx: StepContext, session: Session, key: str, value: str) -> None:
+    """Keep a choice in the operation's params, in the caller's transaction, so that a resumed
+    operation makes the same choice instead of a second one."""
+    op = session.get(Operation, ctx.op_id)
+    assert op is not None
+    op.params = {**op.params, key: value}
+    ctx.params[key] = value
 
 
 # -- records ----------------------------------------------------------------------------------
