@@ -6,6 +6,7 @@ import os
 import signal
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -118,19 +119,24 @@ def test_a_killed_server_is_repaired_with_its_data(control_plane: ControlPlane) 
 
 
 def test_failure_past_retries_is_errored_with_the_reason(
-    control_plane_factory: Callable[..., ControlPlane],
+    control_plane_factory: Callable[..., ControlPlane], tmp_path: Path
 ) -> None:
-    # A real Weaviate cannot become ready in a tenth of a second: every attempt times out.
+    # An operator's broken engine folder: the binary is there but cannot be executed, so the
+    # operating system refuses every start. (No Weaviate runs; the failure is the OS's own.)
+    broken = tmp_path / "engines" / "v1.37.14" / "weaviate-server"
+    broken.parent.mkdir(parents=True)
+    broken.write_bytes(b"")
+    broken.chmod(0o644)
     cp = control_plane_factory(
-        VECTORPLANE_READY_TIMEOUT_SECONDS="0.1", VECTORPLANE_OPERATION_ATTEMPTS="2"
+        VECTORPLANE_ENGINE_DIR=str(tmp_path / "engines"), VECTORPLANE_OPERATION_ATTEMPTS="2"
     ).start()
     created = cp.client().vector_databases.create(
-        body={"name": "impatient", "region": "nyc1", "size": "small"}
+        body={"name": "doomed-engine", "region": "nyc1", "size": "small"}
     )["vector_db"]
     db = cp.wait_for(created["id"], {"errored", "active"}, timeout=120)
     assert db["status"] == "errored"
     assert "gave up after 2 attempts" in db["status_reason"]
-    assert "ready" in db["status_reason"]
+    assert "Permission denied" in db["status_reason"]
 
     # An errored database can still be deleted, leaving nothing behind.
     cp.client().vector_databases.delete(db["id"])
