@@ -1,4 +1,5 @@
-"""The /v2/vector-databases resource: the reference's eleven endpoints.
+"""The /v2/vector-databases resource itself: list, create, get, update, delete, resize, tags
+and credentials. Its backups, restores and forks are in `api.backups`.
 
 Handlers check the input, write the desired state and an operation in one transaction, and
 return; the reconciler does the slow part.
