@@ -120,6 +120,7 @@ def test_cancelled_restore_ends_canceled_and_leaves_a_usable_database(
     cp = backup_cp
     db = Db(cp, "cancelled")
     db.write(3000)
+    at_backup = db.snapshot()
     backup_id = db.backup()
     cp.client().vector_databases.post_restore_backup(db.id, backup_id, body={})
     cancel = cp.call("DELETE", f"/v2/vector-databases/{db.id}/backups/{backup_id}/restore")
@@ -131,6 +132,13 @@ def test_cancelled_restore_ends_canceled_and_leaves_a_usable_database(
     # usable: it takes writes and answers queries
     db.write(2, start=50_000, collection="AfterCancel")
     assert len([k for k in db.snapshot() if k.startswith("AfterCancel/")]) == 2
+
+    # A restore asked for at once, while Weaviate still winds the cancelled one down, is a
+    # restore of its own: it waits its turn and brings the backup back.
+    assert db.restore(backup_id)["status"] == "SUCCESS"
+    assert_same(db.snapshot(), at_backup)
+    again = cp.call("DELETE", f"/v2/vector-databases/{db.id}/backups/{backup_id}/restore")
+    assert again.status_code == 409  # nothing left to cancel
 
 
 def test_a_failed_restore_says_why(backup_cp: ControlPlane) -> None:
@@ -203,3 +211,23 @@ def test_automatic_backups_run_on_schedule(
     assert listed[0]["backup_id"].startswith(f"vectordb-{db.id}-")
     assert listed[0]["completed_at"] >= listed[0]["started_at"]
     assert "Scheduled backup" in cp.log()
+
+
+def test_a_failed_backup_says_why(
+    control_plane_factory: Callable[..., ControlPlane], s3_backup_env: dict[str, str]
+) -> None:
+    # Storage that refuses the control plane's credentials: a real S3 refusal.
+    env = {**s3_backup_env, "VECTORPLANE_BACKUP_S3_SECRET_ACCESS_KEY": "not-the-secret"}
+    cp = control_plane_factory(**env).start()
+    assert "Backup storage is not usable" in cp.log()
+    db = Db(cp, "unlucky")
+    db.write(5)
+    started = cp.call("POST", f"/v2/vector-databases/{db.id}/backups").json()
+    cp.wait_idle(db.id)
+    backup = cp.call("GET", f"/v2/vector-databases/{db.id}/backups/{started['backup_id']}")
+    assert backup.status_code == 200
+    assert backup.json()["status"] == "FAILED"
+    assert backup.json()["error"]
+    assert cp.client().vector_databases.list_backups(db.id)["backups"] == []
+    assert cp.client().vector_databases.get(db.id)["vector_db"]["status"] == "active"
+    assert "not-the-secret" not in cp.log()

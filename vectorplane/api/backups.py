@@ -62,11 +62,30 @@ def list_backups(request: Request, id: str, principal: Read) -> BackupList:
                 BackupOut(
                     backup_id=b.id,
                     status=b.status,
+                    error=b.error,
                     started_at=b.started_at,
                     completed_at=b.completed_at,
                 )
                 for b in backups.successful(session, db.id)
             ]
+        )
+
+
+@router.get("/{id}/backups/{backup_id}", response_model=BackupOut)
+def get_backup(request: Request, id: str, backup_id: str, principal: Read) -> BackupOut:
+    """Any backup of the VectorDB, whatever its status: how to follow an on-demand backup,
+    and where a failed one says why."""
+    with state.store(request).session() as session:
+        db = views.load(session, principal, id)
+        backup = session.get(Backup, backup_id)
+        if backup is None or backup.vector_db_id != db.id:
+            raise NotFound(f"Backup {backup_id!r} does not exist for this vector database.")
+        return BackupOut(
+            backup_id=backup.id,
+            status=backup.status,
+            error=backup.error,
+            started_at=backup.started_at,
+            completed_at=backup.completed_at,
         )
 
 
@@ -155,6 +174,8 @@ def _fork_backup(session: Session, source: VectorDB, body: ForkVectorDB) -> str:
         if not body.backup_id:
             raise Unprocessable("backup_id is required with backup_mode USE_BACKUP_ID.")
         return _successful_backup_of(session, source, body.backup_id).id
+    if body.backup_id:
+        raise Unprocessable("backup_id is only used with backup_mode USE_BACKUP_ID.")
     if body.backup_mode == "LATEST_SUCCESS":
         newest = backups.successful(session, source.id)
         if not newest:

@@ -128,6 +128,7 @@ class Credentials(BaseModel):
 class BackupOut(BaseModel):
     backup_id: str
     status: str
+    error: str
     started_at: datetime | None
     completed_at: datetime | None
 

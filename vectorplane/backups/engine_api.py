@@ -58,7 +58,9 @@ class EngineBackups:
             json={"config": config},
         )  # fmt: skip
         if response.status_code in (409, 422) and "already in progress" in response.text:
-            return
+            # An earlier restore on this server (a cancelled one winds down for a few seconds
+            # after it reports CANCELED) still runs. Its status is not ours to report: wait.
+            raise RetryLater("an earlier restore on this server is still finishing")
         _raise_for(response)
 
     def restore_status(

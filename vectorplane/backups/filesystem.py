@@ -29,6 +29,16 @@ class FilesystemStorage:
     def location_query(self, vector_db_id: VectorDBId) -> dict[str, str]:
         return {"path": str(self._folder(vector_db_id))}
 
+    def check_access(self) -> str:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            probe = self.root / ".access-check"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            return f"backup folder {self.root} is not writable: {exc}"
+        return ""
+
     def holds(self, vector_db_id: VectorDBId, backup_id: str) -> bool:
         return (self._folder(vector_db_id) / _safe(backup_id)).exists()
 

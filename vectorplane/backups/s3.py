@@ -71,6 +71,15 @@ class S3Storage:
     def location_query(self, vector_db_id: VectorDBId) -> dict[str, str]:
         return {"bucket": self.bucket, "path": self._path(vector_db_id)}
 
+    def check_access(self) -> str:
+        probe = f"{self.prefix}/.access-check" if self.prefix else ".access-check"
+        try:
+            self._client.put_object(Bucket=self.bucket, Key=probe, Body=b"")
+            self._client.delete_object(Bucket=self.bucket, Key=probe)
+        except (BotoCoreError, ClientError) as exc:
+            return f"S3 bucket {self.bucket} at {self.endpoint} cannot be written: {exc}"
+        return ""
+
     def holds(self, vector_db_id: VectorDBId, backup_id: str) -> bool:
         return bool(self._keys(f"{self._path(vector_db_id)}/{_safe(backup_id)}/"))
 
@@ -79,13 +88,6 @@ class S3Storage:
 
     def delete_all(self, vector_db_id: VectorDBId) -> None:
         self._delete_prefix(f"{self._path(vector_db_id)}/")
-
-    def ensure_bucket(self) -> None:
-        """Create the bucket if it does not exist (convenient for a fresh store)."""
-        try:
-            self._client.head_bucket(Bucket=self.bucket)
-        except ClientError:
-            self._client.create_bucket(Bucket=self.bucket)
 
     def _path(self, vector_db_id: VectorDBId) -> str:
         return f"{self.prefix}/{_safe(vector_db_id)}" if self.prefix else _safe(vector_db_id)

@@ -27,6 +27,10 @@ class BackupStorage(Protocol):
         """The same location as query parameters, for status requests."""
         ...
 
+    def check_access(self) -> str:
+        """'' when the storage can be written; otherwise what is wrong, for the operator."""
+        ...
+
     def holds(self, vector_db_id: VectorDBId, backup_id: str) -> bool:
         """True when any file of the backup is in storage."""
         ...

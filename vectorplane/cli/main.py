@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 import uvicorn
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from vectorplane.api.app import create_app
@@ -45,9 +46,23 @@ def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
             overrides["data_dir"] = data_dir
         if store_url:
             overrides["store_url"] = store_url
-        return command(*args, settings=Settings(**overrides), **kwargs)
+        return command(*args, settings=load_settings(**overrides), **kwargs)
 
     return wrapper
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment and flags; a bad value stops the command with a message
+    that names the setting and never repeats the values given (they may be secrets)."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_input=False, include_url=False, include_context=False):
+            field = ".".join(str(part) for part in error["loc"])
+            where = f"VECTORPLANE_{field.upper()}: " if field else ""
+            problems.append(f"  {where}{error['msg']}")
+        raise click.ClickException("invalid settings:\n" + "\n".join(problems)) from None
 
 
 @click.group()
@@ -80,6 +95,10 @@ def serve(settings: Settings, host: str | None, port: int | None) -> None:
         click.echo(f"  {token}")
         click.echo(f"It is also saved in {settings.data_dir / wiring.INITIAL_TOKEN_FILE}.")
 
+    problem = deps.storage.check_access()
+    if problem:
+        # Databases still work; backups, restores and forks will fail until this is fixed.
+        logger.error("Backup storage is not usable: %s", problem)
     reconciler = Reconciler(deps)
     app = create_app(settings, store, deps.box, deps.clock, poke=reconciler.poke)
     reconciler.start()
@@ -227,7 +246,7 @@ def engine() -> None:
 @click.argument("version", required=False)
 def engine_install(version: str | None) -> None:
     """Build a Weaviate version (default: the first offered) from its Go module."""
-    settings = Settings()
+    settings = load_settings()
     engines = EngineCatalog(settings.engine_dir, settings.engine_versions)
     _install_engine(engines, version or settings.default_engine_version)
 
