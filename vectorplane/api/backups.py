@@ -57,18 +57,7 @@ def start_backup(request: Request, id: str, principal: Update) -> BackupStarted:
 def list_backups(request: Request, id: str, principal: Read) -> BackupList:
     with state.store(request).session() as session:
         db = views.load(session, principal, id)
-        return BackupList(
-            backups=[
-                BackupOut(
-                    backup_id=b.id,
-                    status=b.status,
-                    error=b.error,
-                    started_at=b.started_at,
-                    completed_at=b.completed_at,
-                )
-                for b in backups.successful(session, db.id)
-            ]
-        )
+        return BackupList(backups=[_render(b) for b in backups.successful(session, db.id)])
 
 
 @router.get("/{id}/backups/{backup_id}", response_model=BackupOut)
@@ -77,16 +66,7 @@ def get_backup(request: Request, id: str, backup_id: str, principal: Read) -> Ba
     and where a failed one says why."""
     with state.store(request).session() as session:
         db = views.load(session, principal, id)
-        backup = session.get(Backup, backup_id)
-        if backup is None or backup.vector_db_id != db.id:
-            raise NotFound(f"Backup {backup_id!r} does not exist for this vector database.")
-        return BackupOut(
-            backup_id=backup.id,
-            status=backup.status,
-            error=backup.error,
-            started_at=backup.started_at,
-            completed_at=backup.completed_at,
-        )
+        return _render(_backup_of(session, db, backup_id))
 
 
 @router.post("/{id}/backups/{backup_id}/restore", response_model=RestoreStatus)
@@ -185,10 +165,26 @@ def _fork_backup(session: Session, source: VectorDB, body: ForkVectorDB) -> str:
     return ""
 
 
-def _successful_backup_of(session: Session, db: VectorDB, backup_id: str) -> Backup:
+def _backup_of(session: Session, db: VectorDB, backup_id: str) -> Backup:
+    """The VectorDB's backup, or 404: another VectorDB's backups are never reachable here."""
     backup = session.get(Backup, backup_id)
     if backup is None or backup.vector_db_id != db.id:
         raise NotFound(f"Backup {backup_id!r} does not exist for this vector database.")
+    return backup
+
+
+def _render(backup: Backup) -> BackupOut:
+    return BackupOut(
+        backup_id=backup.id,
+        status=backup.status,
+        error=backup.error,
+        started_at=backup.started_at,
+        completed_at=backup.completed_at,
+    )
+
+
+def _successful_backup_of(session: Session, db: VectorDB, backup_id: str) -> Backup:
+    backup = _backup_of(session, db, backup_id)
     if backup.status != BackupStatus.SUCCESS:
         raise Unprocessable(f"Backup {backup_id!r} has status {backup.status}, not SUCCESS.")
     return backup
