@@ -110,7 +110,7 @@ def cancel_restore(request: Request, id: str, backup_id: str, principal: Update)
         restore = backups.latest_restore(session, db.id, backup_id)
         if restore is None:
             raise NotFound(f"No restore of backup {backup_id!r} exists for this vector database.")
-        if restore.status in {s.value for s in FINAL_BACKUP_STATUSES}:
+        if restore.status in FINAL_BACKUP_STATUSES:
             raise Conflict(f"The restore has already ended with status {restore.status}.")
         restore.cancel_requested = True
         restore.status = BackupStatus.CANCELLING.value

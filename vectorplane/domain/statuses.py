@@ -32,7 +32,9 @@ class OperationState(StrEnum):
     SUPERSEDED = "superseded"  # dropped because a delete came after it
 
 
-UNFINISHED_OPERATION_STATES = (OperationState.PENDING, OperationState.RUNNING)
+# StrEnum members equal their wire strings, so these work with `in` on stored values and in
+# SQL IN clauses alike.
+UNFINISHED_OPERATION_STATES = frozenset({OperationState.PENDING, OperationState.RUNNING})
 
 
 class BackupStatus(StrEnum):
@@ -48,7 +50,9 @@ class BackupStatus(StrEnum):
     CANCELED = "CANCELED"  # ended by a cancel
 
 
-FINAL_BACKUP_STATUSES = (BackupStatus.SUCCESS, BackupStatus.FAILED, BackupStatus.CANCELED)
+FINAL_BACKUP_STATUSES = frozenset(
+    {BackupStatus.SUCCESS, BackupStatus.FAILED, BackupStatus.CANCELED}
+)
 
 
 class BackupKind(StrEnum):

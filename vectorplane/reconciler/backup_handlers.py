@@ -10,7 +10,13 @@ from sqlalchemy.orm import Session
 
 from vectorplane.domain.errors import PermanentFailure, RetryLater
 from vectorplane.domain.ids import VectorDBId
-from vectorplane.domain.statuses import BackupKind, BackupStatus, OperationKind, VectorDBStatus
+from vectorplane.domain.statuses import (
+    FINAL_BACKUP_STATUSES,
+    BackupKind,
+    BackupStatus,
+    OperationKind,
+    VectorDBStatus,
+)
 from vectorplane.reconciler.handlers import StepContext, bring_up, mark_active, poll_until
 from vectorplane.reconciler.specs import server_spec
 from vectorplane.runtime.base import ServerSpec
@@ -25,7 +31,7 @@ def backup(ctx: StepContext) -> str:
     ctx.enter_step("load")
     with deps.store.session() as session:
         row = _backup_row(session, backup_id)
-        if row.status in _FINAL:
+        if row.status in FINAL_BACKUP_STATUSES:
             return f"backup {backup_id} already {row.status}"
     spec = _running_spec(ctx, ctx.vector_db_id)
 
@@ -40,7 +46,7 @@ def backup(ctx: StepContext) -> str:
 
     def finished() -> str | None:
         status = engine.backup_status(spec.ports, spec.operator_key, backend, backup_id)
-        if status.status not in _FINAL:
+        if status.status not in FINAL_BACKUP_STATUSES:
             _set_backup_status(ctx, backup_id, status.status)
             return None
         _finish_backup(ctx, backup_id, BackupStatus(status.status), status.error)
@@ -92,15 +98,13 @@ def record_failure(ctx: StepContext, reason: str) -> None:
             row = session.get(Backup, str(ctx.params["backup_id"]))
         elif "restore_id" in ctx.params:
             row = session.get(Restore, str(ctx.params["restore_id"]))
-        if row is not None and row.status not in _FINAL:
+        if row is not None and row.status not in FINAL_BACKUP_STATUSES:
             row.status = BackupStatus.FAILED.value
             row.error = reason
             row.completed_at = ctx.deps.clock.now()
 
 
 # -- restore, shared by restore and fork ------------------------------------------------------
-
-_FINAL = {s.value for s in (BackupStatus.SUCCESS, BackupStatus.FAILED, BackupStatus.CANCELED)}
 
 
 def _restore_into(ctx: StepContext, spec: ServerSpec, restore_id: str) -> str:
@@ -113,7 +117,7 @@ def _restore_into(ctx: StepContext, spec: ServerSpec, restore_id: str) -> str:
         row = session.get(Restore, restore_id)
         if row is None:
             raise PermanentFailure(f"restore {restore_id} is not recorded")
-        if row.status in _FINAL:
+        if row.status in FINAL_BACKUP_STATUSES:
             return row.status
         backup_row = session.get(Backup, row.backup_id)
         if backup_row is None or backup_row.status != BackupStatus.SUCCESS:
@@ -154,7 +158,7 @@ def _restore_into(ctx: StepContext, spec: ServerSpec, restore_id: str) -> str:
             engine.cancel_restore(spec.ports, spec.operator_key, backend, backup_id, query)
             cancel_sent = True
         status = engine.restore_status(spec.ports, spec.operator_key, backend, backup_id, query)
-        if status.status not in _FINAL:
+        if status.status not in FINAL_BACKUP_STATUSES:
             if status.status:
                 _set_restore_status(ctx, restore_id, status.status)
             return None
@@ -198,7 +202,7 @@ def _await_backup_success(ctx: StepContext, backup_id: str) -> None:
             status, error = row.status, row.error
         if status == BackupStatus.SUCCESS:
             return True
-        if status in _FINAL:
+        if status in FINAL_BACKUP_STATUSES:
             raise PermanentFailure(f"backup {backup_id} ended {status}: {error}")
         return None
 

@@ -24,7 +24,7 @@ def prune_expired(deps: Deps) -> list[str]:
         expired = [
             (b.id, b.vector_db_id)
             for b in backups.expired(session, cutoff)
-            if b.status in {s.value for s in FINAL_BACKUP_STATUSES}
+            if b.status in FINAL_BACKUP_STATUSES
         ]
     pruned = []
     for backup_id, vector_db_id in expired:

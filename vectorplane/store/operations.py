@@ -57,7 +57,7 @@ def unfinished_for(session: Session, vector_db_id: str) -> list[Operation]:
         session.scalars(
             select(Operation)
             .where(Operation.vector_db_id == vector_db_id)
-            .where(Operation.state.in_([s.value for s in UNFINISHED_OPERATION_STATES]))
+            .where(Operation.state.in_(UNFINISHED_OPERATION_STATES))
             .order_by(Operation.created_at, Operation.id)
         )
     )
@@ -72,7 +72,7 @@ def supersede_unfinished(session: Session, vector_db_id: str, now: datetime) -> 
     session.execute(
         update(Operation)
         .where(Operation.vector_db_id == vector_db_id)
-        .where(Operation.state.in_([s.value for s in UNFINISHED_OPERATION_STATES]))
+        .where(Operation.state.in_(UNFINISHED_OPERATION_STATES))
         .values(state=OperationState.SUPERSEDED.value, updated_at=now, finished_at=now)
     )
 
@@ -101,7 +101,7 @@ def claim_next(
     unfinished = list(
         session.scalars(
             select(Operation)
-            .where(Operation.state.in_([s.value for s in UNFINISHED_OPERATION_STATES]))
+            .where(Operation.state.in_(UNFINISHED_OPERATION_STATES))
             .order_by(Operation.created_at, Operation.id)
         )
     )
@@ -117,7 +117,7 @@ def claim_next(
         claimed = session.execute(
             update(Operation)
             .where(Operation.id == op.id)
-            .where(Operation.state.in_([s.value for s in UNFINISHED_OPERATION_STATES]))
+            .where(Operation.state.in_(UNFINISHED_OPERATION_STATES))
             .where((Operation.lease_until.is_(None)) | (Operation.lease_until <= now))
             .values(
                 state=OperationState.RUNNING.value,
