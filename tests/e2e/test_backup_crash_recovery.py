@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -13,22 +12,11 @@ from tests.support.databases import Db, assert_same
 from vectorplane.cli import wiring
 from vectorplane.domain.clock import SystemClock
 from vectorplane.reconciler.retention import prune_expired
-from vectorplane.settings import Settings
 from vectorplane.store.database import Store
 
 pytestmark = pytest.mark.e2e
 
 ROWS = 3000  # enough that backups and restores take a few seconds, so a kill lands inside
-
-
-def wait_for_step(cp: ControlPlane, db_id: str, steps: set[str], timeout: float = 120) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        operation = cp.client().vector_databases.get(db_id)["vector_db"]["operation"]
-        if operation and operation["step"] in steps:
-            return str(operation["step"])
-        time.sleep(0.05)
-    raise AssertionError(f"never saw steps {steps}:\n{cp.log()[-3000:]}")
 
 
 def test_backup_interrupted_by_sigkill_finishes_after_restart(control_plane: ControlPlane) -> None:
@@ -37,7 +25,7 @@ def test_backup_interrupted_by_sigkill_finishes_after_restart(control_plane: Con
     db.write(ROWS)
     at_backup = db.snapshot()
     started = cp.call("POST", f"/v2/vector-databases/{db.id}/backups").json()
-    wait_for_step(cp, db.id, {"await_backup"})
+    cp.wait_for_step(db.id, {"await_backup"})
     cp.kill()
 
     cp.start()
@@ -59,7 +47,7 @@ def test_restore_interrupted_by_sigkill_finishes_after_restart(
     backup_id = db.backup()
     db.mutate()
     cp.client().vector_databases.post_restore_backup(db.id, backup_id, body={})
-    wait_for_step(cp, db.id, {"start_restore", "await_restore"})
+    cp.wait_for_step(db.id, {"start_restore", "await_restore"})
     cp.kill()
 
     cp.start()
@@ -81,7 +69,7 @@ def test_fork_interrupted_by_sigkill_finishes_after_restart(
         {"name": "fork-crash", "region": "nyc1", "size": "small", "backup_mode": "FRESH_BACKUP"},
     )  # fmt: skip
     fork_id = response.json()["vector_db"]["id"]
-    wait_for_step(cp, fork_id, {"await_ready", "await_restore", "start_restore"})
+    cp.wait_for_step(fork_id, {"await_ready", "await_restore", "start_restore"})
     cp.kill()
 
     cp.start()
@@ -111,7 +99,7 @@ def test_retention_removes_real_backups_from_storage(
         def now(self):  # type: ignore[no-untyped-def]
             return SystemClock().now() + timedelta(days=8)
 
-    settings = Settings(data_dir=cp.data_dir, **_backup_fields(cp))
+    settings = cp.settings()
     store = Store(settings.resolved_store_url)
     deps = wiring.build_deps(settings, store)
     deps = type(deps)(**{**deps.__dict__, "clock": EightDaysLater()})
@@ -121,8 +109,3 @@ def test_retention_removes_real_backups_from_storage(
 
     cp.start()
     assert cp.client().vector_databases.list_backups(db.id)["backups"] == []
-
-
-def _backup_fields(cp: ControlPlane) -> dict[str, str]:
-    prefix = "VECTORPLANE_BACKUP"
-    return {k[len("VECTORPLANE_") :].lower(): v for k, v in cp.env.items() if k.startswith(prefix)}

@@ -18,16 +18,6 @@ from tests.support.weaviate import connect
 pytestmark = pytest.mark.e2e
 
 
-def _wait_for_step(cp: ControlPlane, db_id: str, steps: set[str], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        operation = cp.client().vector_databases.get(db_id)["vector_db"]["operation"]
-        if operation and operation["step"] in steps:
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"never saw steps {steps}")
-
-
 def test_create_interrupted_by_sigkill_finishes_after_restart(
     cp_on_each_store: ControlPlane,
 ) -> None:
@@ -35,7 +25,7 @@ def test_create_interrupted_by_sigkill_finishes_after_restart(
     created = cp.client().vector_databases.create(
         body={"name": "crashy", "region": "nyc1", "size": "small"}
     )["vector_db"]
-    _wait_for_step(cp, created["id"], {"await_ready"})
+    cp.wait_for_step(created["id"], {"await_ready"})
     cp.kill()
 
     cp.start()
@@ -74,7 +64,7 @@ def test_resize_interrupted_by_sigkill_finishes_after_restart(
     before = db.snapshot()
 
     cp.client().vector_databases.post_resize(db.id, body={"size": "medium"})
-    _wait_for_step(cp, db.id, {"start", "await_ready"})
+    cp.wait_for_step(db.id, {"start", "await_ready"})
     cp.kill()
 
     cp.start()

@@ -131,15 +131,19 @@ class ControlPlane:
             timeout=30,
         )
 
-    def backup_storage(self) -> BackupStorage:
-        """The storage this control plane backs up to, built from the same settings."""
+    def settings(self) -> Settings:
+        """This control plane's data-folder and backup settings, as its own process reads them."""
         prefix = "VECTORPLANE_"
         fields = {
             key[len(prefix) :].lower(): value
             for key, value in self.env.items()
             if key.startswith(prefix) and key[len(prefix) :].lower().startswith(("backup", "data"))
         }
-        return backup_storage(Settings(**fields))
+        return Settings(**fields)
+
+    def backup_storage(self) -> BackupStorage:
+        """The storage this control plane backs up to."""
+        return backup_storage(self.settings())
 
     def cli(self, *args: str) -> str:
         """Run an admin command against this control plane's store; return its stdout."""
@@ -181,6 +185,16 @@ class ControlPlane:
         raise AssertionError(
             f"{db_id} did not reach {statuses} in {timeout} s:\n{self.log()[-4000:]}"
         )
+
+    def wait_for_step(self, db_id: str, steps: set[str], timeout: float = 120) -> str:
+        """Wait until an operation on the VectorDB is in one of `steps`; return that step."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            operation = self.client().vector_databases.get(db_id)["vector_db"]["operation"]
+            if operation and operation["step"] in steps:
+                return str(operation["step"])
+            time.sleep(0.05)
+        raise AssertionError(f"never saw steps {steps}:\n{self.log()[-3000:]}")
 
     def wait_idle(self, db_id: str, timeout: float = 180) -> dict[str, Any]:
         """Wait until no operation is in progress on the VectorDB; return it."""
